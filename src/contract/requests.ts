@@ -1,0 +1,70 @@
+import { z } from 'zod';
+import { detectorSpecSchema } from './detectors';
+import { noticeSchema, pointsSchema, scoredSeriesSchema } from './series';
+import { seriesQuerySchema } from './query';
+
+/** Epoch milliseconds, or an ISO-8601 date-time string. */
+export const instantSchema = z.union([
+  z.number().finite(),
+  z.iso.datetime({ offset: true }).transform((text) => Date.parse(text)),
+]);
+
+export const timeRangeSchema = z
+  .object({ from: instantSchema, to: instantSchema })
+  .strict()
+  .refine((range) => range.from < range.to, { message: '`from` must be before `to`', path: ['from'] });
+export type TimeRange = z.infer<typeof timeRangeSchema>;
+
+/** `POST /api/v1/score`: score a series read from InfluxDB. */
+export const scoreRequestSchema = z
+  .object({
+    query: seriesQuerySchema,
+    range: timeRangeSchema,
+    /** Grafana's `$__interval` in milliseconds: points are aggregated to this step. */
+    intervalMs: z.number().int().positive(),
+    detector: detectorSpecSchema.default({ id: 'ensemble', params: {} }),
+  })
+  .strict();
+export type ScoreRequest = z.input<typeof scoreRequestSchema>;
+export type ParsedScoreRequest = z.output<typeof scoreRequestSchema>;
+
+/** `POST /api/v1/score/points`: score points sent in the body (no InfluxDB). */
+export const scorePointsRequestSchema = z
+  .object({
+    series: z
+      .array(
+        z
+          .object({
+            name: z.string().max(256).default('series'),
+            tags: z.record(z.string(), z.string()).default({}),
+            points: pointsSchema,
+            /** Optional history before `points` to learn from. */
+            training: pointsSchema.optional(),
+          })
+          .strict(),
+      )
+      .min(1),
+    intervalMs: z.number().int().positive().optional(),
+    detector: detectorSpecSchema.default({ id: 'ensemble', params: {} }),
+  })
+  .strict();
+export type ScorePointsRequest = z.input<typeof scorePointsRequestSchema>;
+
+export const scoreResponseSchema = z.object({
+  contractVersion: z.number().int(),
+  series: z.array(scoredSeriesSchema),
+  notices: z.array(noticeSchema),
+});
+export type ScoreResponse = z.infer<typeof scoreResponseSchema>;
+
+/** RFC 9457 problem details, as every error response of the scorer. */
+export const problemSchema = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.number().int(),
+  detail: z.string(),
+  instance: z.string().optional(),
+  /** Field-level problems for validation errors. */
+  errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+});
+export type Problem = z.infer<typeof problemSchema>;
