@@ -18,4 +18,8 @@ export interface TrainedModel {
   trainedPoints: number;
   /** One state per member detector (several for the ensemble). */
   states: DetectorState[];
+  /** Raw-score history per calibrator (member ids, and `band`), oldest first. */
+  calibration: Record<string, number[]>;
 }
+
+export const MODEL_FORMAT_VERSION = 1;

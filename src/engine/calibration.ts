@@ -1,0 +1,76 @@
+import { SortedWindow } from './sorted-window';
+
+export interface CalibratorOptions {
+  /** How many past raw scores the calibration remembers. */
+  capacity: number;
+  /** Raw scores needed before any probability is given. */
+  minHistory: number;
+  /** Fraction of the history treated as the tail, modelled as exponential beyond its threshold. */
+  tailFraction: number;
+}
+
+export const DEFAULT_CALIBRATOR_OPTIONS: CalibratorOptions = {
+  capacity: 8640,
+  minHistory: 48,
+  tailFraction: 0.02,
+};
+
+/**
+ * Turns raw scores into tail probabilities against the raw scores seen before: the empirical
+ * distribution in the body and an exponential tail fitted to the exceedances over its
+ * (1 − tailFraction) quantile (peaks over threshold), so values past anything seen still get
+ * finite, ordered probabilities. Strictly causal: `probability` never sees the value being asked about.
+ */
+export class TailCalibrator {
+  private readonly history: SortedWindow;
+  readonly options: CalibratorOptions;
+
+  constructor(options: Partial<CalibratorOptions> = {}, history: readonly number[] = []) {
+    this.options = { ...DEFAULT_CALIBRATOR_OPTIONS, ...options };
+    this.history = new SortedWindow(this.options.capacity);
+    for (const raw of history) this.update(raw);
+  }
+
+  get size(): number {
+    return this.history.length;
+  }
+
+  get ready(): boolean {
+    return this.history.length >= this.options.minHistory;
+  }
+
+  /** P(raw' ≥ raw) under the history; NaN until `minHistory` raw scores were seen. */
+  probability(raw: number): number {
+    if (!this.ready || Number.isNaN(raw)) return Number.NaN;
+    const n = this.history.length;
+    const tail = this.tail();
+    if (raw <= tail.threshold) return (this.history.countAtLeast(raw) + 1) / (n + 1);
+    return tail.mass * Math.exp(-(raw - tail.threshold) / tail.scale);
+  }
+
+  /** The raw score whose tail probability is `p` (the inverse of `probability`). */
+  rawForProbability(p: number): number {
+    if (!this.ready) return Number.NaN;
+    const tail = this.tail();
+    if (p >= tail.mass) return this.history.quantile(Math.max(0, 1 - p));
+    return tail.threshold + tail.scale * Math.log(tail.mass / p);
+  }
+
+  update(raw: number): void {
+    if (!Number.isNaN(raw)) this.history.push(raw);
+  }
+
+  snapshot(): number[] {
+    return this.history.toArray();
+  }
+
+  private tail(): { threshold: number; mass: number; scale: number } {
+    const n = this.history.length;
+    const threshold = this.history.quantile(1 - this.options.tailFraction);
+    const exceedances = this.history.countAtLeast(threshold);
+    const mass = (exceedances + 1) / (n + 1);
+    const meanExcess = this.history.meanAtLeast(threshold) - threshold;
+    const floor = 1e-6 * Math.max(1, Math.abs(threshold));
+    return { threshold, mass, scale: Math.max(meanExcess, floor) };
+  }
+}

@@ -1,0 +1,75 @@
+export interface BaselineOptions {
+  /** Past seasons whose same-phase values are combined. */
+  seasons: number;
+  /** Recent points used for the level (and, without a season, the expected value itself). */
+  levelWindow: number;
+  /** Recent residuals that set the spread. */
+  spreadWindow: number;
+  /** Residuals needed before the spread (and so the raw score) is trusted. */
+  minResiduals: number;
+  /** Points whose mean standardised residual catches small sustained shifts. */
+  burstWindow: number;
+  /** Lower bound on the spread, so a perfectly flat series still gives finite scores. */
+  minSpread: number;
+}
+
+export const DEFAULT_BASELINE_OPTIONS: BaselineOptions = {
+  seasons: 4,
+  levelWindow: 12,
+  spreadWindow: 400,
+  minResiduals: 24,
+  burstWindow: 6,
+  minSpread: 1e-9,
+};
+
+/**
+ * Expected value of points [from, to) from the past only: the median of the same phase over the
+ * last `seasons` seasons plus the median recent offset from that seasonal profile. Without a
+ * period the profile is zero and the expected value is the median of the last `levelWindow` values.
+ */
+export function seasonalBaseline(
+  values: Float64Array,
+  from: number,
+  to: number,
+  period: number | null,
+  options: BaselineOptions,
+): Float64Array {
+  const profileStart = Math.max(0, from - options.levelWindow);
+  const profile = new Float64Array(to - profileStart);
+  for (let i = profileStart; i < to; i++)
+    profile[i - profileStart] = seasonalProfile(values, i, period, options);
+  const expected = new Float64Array(to - from);
+  const offsets: number[] = [];
+  for (let i = from; i < to; i++) {
+    offsets.length = 0;
+    for (let j = Math.max(0, i - options.levelWindow); j < i; j++) {
+      const offset = values[j]! - profile[j - profileStart]!;
+      if (!Number.isNaN(offset)) offsets.push(offset);
+    }
+    const own = profile[i - profileStart]!;
+    expected[i - from] = offsets.length === 0 || Number.isNaN(own) ? Number.NaN : own + medianOf(offsets);
+  }
+  return expected;
+}
+
+function seasonalProfile(
+  values: Float64Array,
+  i: number,
+  period: number | null,
+  options: BaselineOptions,
+): number {
+  if (period === null) return 0;
+  const samePhase: number[] = [];
+  for (let k = 1; k <= options.seasons; k++) {
+    const j = i - k * period;
+    if (j < 0) break;
+    if (!Number.isNaN(values[j]!)) samePhase.push(values[j]!);
+  }
+  return samePhase.length === 0 ? Number.NaN : medianOf(samePhase);
+}
+
+function medianOf(values: number[]): number {
+  values.sort((a, b) => a - b);
+  const mid = values.length >> 1;
+  return values.length % 2 === 1 ? values[mid]! : (values[mid - 1]! + values[mid]!) / 2;
+}

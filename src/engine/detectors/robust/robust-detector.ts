@@ -1,0 +1,99 @@
+import type { Detector, DetectorState, FitContext, RawScores, SeriesView } from '../../detector';
+import { emptyRawScores } from '../../detector';
+import { SortedWindow } from '../../sorted-window';
+import { type BaselineOptions, DEFAULT_BASELINE_OPTIONS, seasonalBaseline } from './baseline';
+
+export interface RobustParams extends BaselineOptions {
+  period: number | null;
+}
+
+/**
+ * The seasonal robust baseline: expected = median of the same phase in past seasons, shifted by
+ * the recent median level offset; spread = robust σ of recent residuals. Needs no training:
+ * `fit` only records the season length, so it is the cold-start detector.
+ */
+export class RobustDetector implements Detector {
+  readonly id = 'robust' as const;
+  readonly needsTraining = false;
+  private params: RobustParams;
+  private isFitted = false;
+
+  constructor(options: Partial<BaselineOptions> = {}) {
+    this.params = { ...DEFAULT_BASELINE_OPTIONS, ...options, period: null };
+  }
+
+  get fitted(): boolean {
+    return this.isFitted;
+  }
+
+  get period(): number | null {
+    return this.params.period;
+  }
+
+  async fit(_series: SeriesView, _end: number, context: FitContext): Promise<void> {
+    this.params = { ...this.params, period: context.period };
+    this.isFitted = true;
+  }
+
+  score(series: SeriesView, from: number, to: number): RawScores {
+    const out = emptyRawScores(to - from);
+    const lookback = Math.max(0, from - this.params.spreadWindow - this.params.levelWindow);
+    const baseline = seasonalBaseline(series.values, lookback, to, this.params.period, this.params);
+    const residuals = new SortedWindow(this.params.spreadWindow);
+    const recentZ: number[] = [];
+    let absSum = 0;
+    const absRing: number[] = [];
+    for (let i = lookback; i < to; i++) {
+      const k = i - lookback;
+      const value = series.values[i]!;
+      const expected = baseline[k]!;
+      const spread = spreadOf(residuals, absSum, absRing.length, this.params.minSpread);
+      const known = !Number.isNaN(value) && !Number.isNaN(expected);
+      if (i >= from) {
+        out.expected[i - from] = expected;
+        out.spread[i - from] = residuals.length >= this.params.minResiduals ? spread : Number.NaN;
+      }
+      if (!known) continue;
+      const residual = value - expected;
+      if (residuals.length >= this.params.minResiduals) {
+        const z = residual / spread;
+        recentZ.push(z);
+        if (recentZ.length > this.params.burstWindow) recentZ.shift();
+        const burst = Math.abs(mean(recentZ)) * Math.sqrt(recentZ.length);
+        if (i >= from) out.raw[i - from] = Math.max(Math.abs(z), burst);
+      }
+      residuals.push(Math.abs(residual));
+      absRing.push(Math.abs(residual));
+      absSum += Math.abs(residual);
+      if (absRing.length > this.params.spreadWindow) absSum -= absRing.shift()!;
+    }
+    return out;
+  }
+
+  save(): DetectorState {
+    return { detector: this.id, stateVersion: 1, params: this.params };
+  }
+
+  load(state: DetectorState): void {
+    if (state.detector !== this.id || state.stateVersion !== 1) {
+      throw new Error(`cannot load ${state.detector} state v${state.stateVersion} into robust v1`);
+    }
+    this.params = state.params as RobustParams;
+    this.isFitted = true;
+  }
+
+  dispose(): void {}
+}
+
+/** σ from the median and the mean absolute residual, so quantised data never gets σ = 0. */
+function spreadOf(window: SortedWindow, absSum: number, count: number, minSpread: number): number {
+  const fromMedian = 1.4826 * window.median();
+  const fromMean = count > 0 ? (0.5 * 1.2533 * absSum) / count : 0;
+  return Math.max(fromMedian || 0, fromMean, minSpread);
+}
+
+function mean(values: number[]): number {
+  let sum = 0;
+  for (const v of values) sum += v;
+  return sum / values.length;
+}

@@ -1,0 +1,8 @@
+/** @tidemark/core/engine — the detection engine (Node). */
+export * from './detector';
+export * from './errors';
+export * from './model';
+export * from './prepare';
+export * from './registry';
+export * from './score';
+export { detectPeriod } from './season';

@@ -1,0 +1,44 @@
+import type { DetectorId } from '../contract';
+import type { Detector } from './detector';
+import { RobustDetector } from './detectors/robust/robust-detector';
+
+/** What the engine needs to know to run one single (non-composite) detector. */
+export interface DetectorEntry {
+  id: Exclude<DetectorId, 'ensemble'>;
+  create(): Detector;
+  /** In causal mode the detector is refitted on its past whenever the series grows by this factor. */
+  refitGrowth: number;
+  /** Points needed before the first fit in causal mode. */
+  minFitPoints: number;
+  /** One line for docs, the OpenAPI document and the query editor. */
+  description: string;
+}
+
+const entries = new Map<DetectorEntry['id'], DetectorEntry>();
+
+export function registerDetector(entry: DetectorEntry): void {
+  entries.set(entry.id, entry);
+}
+
+registerDetector({
+  id: 'robust',
+  create: () => new RobustDetector(),
+  refitGrowth: 1.1,
+  minFitPoints: 1,
+  description: 'Seasonal robust baseline (median of past seasons, robust spread); no training needed.',
+});
+
+/** The members whose calibrated scores the ensemble combines. */
+export const ENSEMBLE_MEMBERS: ReadonlyArray<DetectorEntry['id']> = ['robust'];
+
+export function detectorEntry(id: DetectorEntry['id']): DetectorEntry {
+  const entry = entries.get(id);
+  if (!entry) throw new Error(`detector "${id}" is not registered`);
+  return entry;
+}
+
+/** The single detectors a detector id runs: itself, or the ensemble's members. */
+export function membersOf(id: DetectorId): DetectorEntry[] {
+  if (id === 'ensemble') return ENSEMBLE_MEMBERS.filter((m) => entries.has(m)).map(detectorEntry);
+  return [detectorEntry(id)];
+}

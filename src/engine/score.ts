@@ -1,0 +1,331 @@
+import {
+  type DetectorId,
+  type DetectorSpec,
+  detectorSpecSchema,
+  type Notice,
+  parseDuration,
+  type ScoredSeries,
+  scoreFromTailProbability,
+  tailProbabilityFromScore,
+  thresholdOf,
+} from '../contract';
+import { TailCalibrator } from './calibration';
+import { scoreCausally } from './causal';
+import type { Detector, FitProgress, RawScores } from './detector';
+import { EngineInputError } from './errors';
+import { explainPoint } from './explain';
+import { MODEL_FORMAT_VERSION, type TrainedModel } from './model';
+import { type Point, type PreparedSeries, prepareSeries, streamSeries } from './prepare';
+import { findRegions } from './regions';
+import { type DetectorEntry, membersOf } from './registry';
+import { detectPeriod } from './season';
+
+export interface EngineOptions {
+  detector?: Partial<DetectorSpec>;
+  /** Step to regularise to; inferred from the timestamps when absent. */
+  intervalMs?: number;
+  /** Epoch ms: earlier points are history (learned from, not returned). */
+  scoreFrom?: number;
+  /** Score each point from the points before it only, refitting as the series grows. */
+  causal?: boolean;
+  /** A trained model to score with instead of fitting. */
+  model?: TrainedModel;
+  seed?: number;
+  onProgress?: (progress: FitProgress & { detector: DetectorId }) => void;
+  signal?: AbortSignal;
+}
+
+/** Per-slot results of scoring a prepared series. Arrays cover every slot; NaN = unknown. */
+export interface SlotScores {
+  series: PreparedSeries;
+  /** First slot that belongs to the requested range. */
+  firstSlot: number;
+  detector: DetectorId;
+  threshold: number;
+  expected: Float64Array;
+  lower: Float64Array;
+  upper: Float64Array;
+  score: Float64Array;
+  anomaly: Uint8Array;
+  explanation: (slot: number) => string;
+  notices: Notice[];
+  /** The model fitted for this call (null when a model was given or the run was causal). */
+  model: TrainedModel | null;
+}
+
+/** Fewer points of history than this and a batch fit learns from the range itself. */
+export const MIN_HISTORY_POINTS = 64;
+
+const BAND_CALIBRATOR = 'band';
+
+export async function scorePoints(
+  points: readonly Point[],
+  options: EngineOptions = {},
+): Promise<SlotScores> {
+  const series = options.causal
+    ? streamSeries(points, options.intervalMs)
+    : prepareSeries(points, options.intervalMs);
+  return scorePrepared(series, options);
+}
+
+/** Scores a prepared series with the members of the chosen detector, calibrated to 0–100. */
+export async function scorePrepared(
+  series: PreparedSeries,
+  options: EngineOptions = {},
+): Promise<SlotScores> {
+  const spec = detectorSpecSchema.parse(options.detector ?? {});
+  const threshold = thresholdOf(spec.params);
+  const n = series.values.length;
+  const firstSlot = firstSlotFrom(series, options.scoreFrom);
+  const notices: Notice[] = [];
+  const members = membersOf(spec.id);
+  const period = fixedPeriod(spec, series.intervalMs);
+  const run = await rawScoresOf(members, series, firstSlot, period, options, notices);
+
+  const calibration = options.model?.calibration ?? {};
+  const memberProbability = members.map((m, k) =>
+    calibrate(run.raws[k]!.raw, new TailCalibrator({}, calibration[m.id] ?? [])),
+  );
+  const band = bandOf(run.raws, series, threshold, members.length, calibration[BAND_CALIBRATOR] ?? []);
+  const score = new Float64Array(n).fill(Number.NaN);
+  const driver = new Int16Array(n).fill(-1);
+  const anomaly = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    let best = Number.NaN;
+    let available = 0;
+    for (let k = 0; k < members.length; k++) {
+      const p = memberProbability[k]!.probabilities[i]!;
+      if (Number.isNaN(p)) continue;
+      available++;
+      if (!(p >= best)) {
+        best = p;
+        driver[i] = k;
+      }
+    }
+    if (available === 0) continue;
+    score[i] = scoreFromTailProbability(Math.min(1, best * available));
+    anomaly[i] = score[i]! >= threshold ? 1 : 0;
+  }
+  if (firstSlot < n && Number.isNaN(score[n - 1]!)) {
+    notices.push({ severity: 'info', text: 'Not enough history yet to score the latest points.' });
+  }
+  const explanation = (slot: number) =>
+    explainPoint({
+      value: series.values[slot]!,
+      expected: band.expected[slot]!,
+      lower: band.lower[slot]!,
+      upper: band.upper[slot]!,
+      spread: band.spread[slot]!,
+      detector: members[driver[slot]!]?.id ?? spec.id,
+    });
+  const model =
+    run.fitted && !options.causal
+      ? modelOf(spec, series, run, {
+          ...Object.fromEntries(members.map((m, k) => [m.id, memberProbability[k]!.history])),
+          [BAND_CALIBRATOR]: band.history,
+        })
+      : null;
+  run.detectors.forEach((d) => {
+    if (!model) d.dispose();
+  });
+  return {
+    series,
+    firstSlot,
+    detector: spec.id,
+    threshold,
+    ...band,
+    score,
+    anomaly,
+    explanation,
+    notices,
+    model,
+  };
+}
+
+/** Scores points and returns the wire-contract series for the requested range. */
+export async function scoreSeries(
+  points: readonly Point[],
+  options: EngineOptions & { name?: string; tags?: Record<string, string> } = {},
+): Promise<{ series: ScoredSeries; model: TrainedModel | null }> {
+  const result = await scorePoints(points, options);
+  return {
+    series: toScoredSeries(result, options.name ?? 'series', options.tags ?? {}),
+    model: result.model,
+  };
+}
+
+/** Fits the detector on all the points and returns the model (with calibration history). */
+export async function trainModel(
+  points: readonly Point[],
+  options: EngineOptions = {},
+): Promise<TrainedModel> {
+  const result = await scorePoints(points, {
+    ...options,
+    causal: false,
+    model: undefined,
+    scoreFrom: undefined,
+  });
+  if (!result.model) throw new EngineInputError('training produced no model');
+  return result.model;
+}
+
+export function toScoredSeries(result: SlotScores, name: string, tags: Record<string, string>): ScoredSeries {
+  const { series, firstSlot } = result;
+  const slice = (values: Float64Array) =>
+    Array.from(values.subarray(firstSlot), (v) => (Number.isNaN(v) ? null : v));
+  const anomaly = Array.from(result.anomaly.subarray(firstSlot), (a) => a === 1);
+  const times = series.times.subarray(firstSlot);
+  return {
+    name,
+    tags,
+    detector: result.detector,
+    threshold: result.threshold,
+    time: Array.from(times),
+    value: slice(series.values),
+    expected: slice(result.expected),
+    lower: slice(result.lower),
+    upper: slice(result.upper),
+    score: Array.from(result.score.subarray(firstSlot), (v) =>
+      Number.isNaN(v) ? null : Math.round(v * 10) / 10,
+    ),
+    anomaly,
+    regions: findRegions({
+      times,
+      score: result.score.subarray(firstSlot),
+      anomaly,
+      detector: result.detector,
+      explain: (k) => result.explanation(firstSlot + k),
+    }),
+    notices: result.notices,
+  };
+}
+
+interface MemberRun {
+  detectors: Detector[];
+  raws: RawScores[];
+  period: number | null;
+  fitted: boolean;
+  trainedPoints: number;
+}
+
+async function rawScoresOf(
+  members: DetectorEntry[],
+  series: PreparedSeries,
+  firstSlot: number,
+  fixed: number | null | undefined,
+  options: EngineOptions,
+  notices: Notice[],
+): Promise<MemberRun> {
+  const n = series.values.length;
+  const seed = options.seed ?? 1;
+  const detectors = members.map((m) => m.create());
+  const context = (id: DetectorId) => ({
+    seed,
+    signal: options.signal,
+    onProgress: options.onProgress && ((p: FitProgress) => options.onProgress!({ ...p, detector: id })),
+  });
+  if (options.model) {
+    loadModel(options.model, members, detectors);
+    const raws = detectors.map((d) => d.score(series, 0, n));
+    return { detectors, raws, period: options.model.period, fitted: false, trainedPoints: 0 };
+  }
+  if (options.causal) {
+    const raws: RawScores[] = [];
+    for (const [k, m] of members.entries()) {
+      raws.push(await scoreCausally(m, detectors[k]!, series, context(m.id), fixed));
+    }
+    return { detectors, raws, period: null, fitted: false, trainedPoints: 0 };
+  }
+  const fitEnd = firstSlot >= MIN_HISTORY_POINTS ? firstSlot : n;
+  if (fitEnd === n && firstSlot > 0) {
+    notices.push({
+      severity: 'info',
+      text: `Only ${firstSlot} points of history before the range: the detector learned from the range itself.`,
+    });
+  }
+  const period = fixed !== undefined ? fixed : detectPeriod(series.values, fitEnd);
+  for (const [k, m] of members.entries())
+    await detectors[k]!.fit(series, fitEnd, { ...context(m.id), period });
+  const raws = detectors.map((d) => d.score(series, 0, n));
+  return { detectors, raws, period, fitted: true, trainedPoints: fitEnd };
+}
+
+function loadModel(model: TrainedModel, members: DetectorEntry[], detectors: Detector[]): void {
+  members.forEach((m, k) => {
+    const state = model.states.find((s) => s.detector === m.id);
+    if (!state) throw new EngineInputError(`the model has no state for detector "${m.id}": train it again`);
+    detectors[k]!.load(state);
+  });
+}
+
+function calibrate(
+  raw: Float64Array,
+  calibrator: TailCalibrator,
+): { probabilities: Float64Array; history: number[] } {
+  const probabilities = new Float64Array(raw.length);
+  for (let i = 0; i < raw.length; i++) {
+    probabilities[i] = calibrator.probability(raw[i]!);
+    calibrator.update(raw[i]!);
+  }
+  return { probabilities, history: calibrator.snapshot() };
+}
+
+/** Expected value and band from the first member that forecasts, the band calibrated on |z|. */
+function bandOf(
+  raws: RawScores[],
+  series: PreparedSeries,
+  threshold: number,
+  members: number,
+  history: number[],
+) {
+  const n = series.values.length;
+  const source = raws.find((r) => r.expected.some((e) => !Number.isNaN(e))) ?? raws[0]!;
+  const calibrator = new TailCalibrator({}, history);
+  const pFlag = tailProbabilityFromScore(threshold) / members;
+  const lower = new Float64Array(n).fill(Number.NaN);
+  const upper = new Float64Array(n).fill(Number.NaN);
+  for (let i = 0; i < n; i++) {
+    const e = source.expected[i]!;
+    const s = source.spread[i]!;
+    const halfWidth = calibrator.rawForProbability(pFlag) * s;
+    if (!Number.isNaN(halfWidth)) {
+      lower[i] = e - halfWidth;
+      upper[i] = e + halfWidth;
+    }
+    const v = series.values[i]!;
+    if (s > 0) calibrator.update(Math.abs(v - e) / s);
+  }
+  return { expected: source.expected, spread: source.spread, lower, upper, history: calibrator.snapshot() };
+}
+
+function modelOf(
+  spec: DetectorSpec,
+  series: PreparedSeries,
+  run: MemberRun,
+  calibration: Record<string, number[]>,
+): TrainedModel {
+  return {
+    formatVersion: MODEL_FORMAT_VERSION,
+    detector: spec.id,
+    params: spec.params,
+    intervalMs: series.intervalMs,
+    period: run.period,
+    trainedFrom: series.times[0]!,
+    trainedTo: series.times[run.trainedPoints - 1]!,
+    trainedPoints: run.trainedPoints,
+    states: run.detectors.map((d) => d.save()),
+    calibration,
+  };
+}
+
+function firstSlotFrom(series: PreparedSeries, scoreFrom: number | undefined): number {
+  if (scoreFrom === undefined) return 0;
+  const index = series.times.findIndex((t) => t >= scoreFrom);
+  return index < 0 ? series.times.length : index;
+}
+
+function fixedPeriod(spec: DetectorSpec, intervalMs: number): number | null | undefined {
+  if (!spec.params.season) return undefined;
+  const steps = Math.round(parseDuration(spec.params.season) / intervalMs);
+  return steps >= 2 ? steps : null;
+}

@@ -1,0 +1,83 @@
+/**
+ * The last `capacity` numbers pushed, kept sorted for O(log n) rank queries and O(n) updates
+ * (a typed-array memmove, fast at the sizes used here: hundreds to a few thousand).
+ */
+export class SortedWindow {
+  private readonly sorted: Float64Array;
+  private readonly ring: Float64Array;
+  private size = 0;
+  private head = 0;
+
+  constructor(readonly capacity: number) {
+    this.sorted = new Float64Array(capacity);
+    this.ring = new Float64Array(capacity);
+  }
+
+  get length(): number {
+    return this.size;
+  }
+
+  push(value: number): void {
+    if (this.size === this.capacity) {
+      this.removeSorted(this.ring[this.head]!);
+      this.size--;
+    }
+    this.ring[this.head] = value;
+    this.head = (this.head + 1) % this.capacity;
+    const at = this.lowerBound(value);
+    this.sorted.copyWithin(at + 1, at, this.size);
+    this.sorted[at] = value;
+    this.size++;
+  }
+
+  /** The q-quantile (0 ≤ q ≤ 1) by linear interpolation; NaN when empty. */
+  quantile(q: number): number {
+    if (this.size === 0) return Number.NaN;
+    const pos = q * (this.size - 1);
+    const lo = Math.floor(pos);
+    const hi = Math.min(lo + 1, this.size - 1);
+    return this.sorted[lo]! + (this.sorted[hi]! - this.sorted[lo]!) * (pos - lo);
+  }
+
+  median(): number {
+    return this.quantile(0.5);
+  }
+
+  /** How many values are ≥ `value`. */
+  countAtLeast(value: number): number {
+    return this.size - this.lowerBound(value);
+  }
+
+  /** Mean of the values ≥ `threshold` (NaN if none). */
+  meanAtLeast(threshold: number): number {
+    const from = this.lowerBound(threshold);
+    if (from >= this.size) return Number.NaN;
+    let sum = 0;
+    for (let i = from; i < this.size; i++) sum += this.sorted[i]!;
+    return sum / (this.size - from);
+  }
+
+  /** Values in insertion order, oldest first (for saving). */
+  toArray(): number[] {
+    const out: number[] = [];
+    const start = (this.head - this.size + this.capacity) % this.capacity;
+    for (let k = 0; k < this.size; k++) out.push(this.ring[(start + k) % this.capacity]!);
+    return out;
+  }
+
+  private lowerBound(value: number): number {
+    let lo = 0;
+    let hi = this.size;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.sorted[mid]! < value) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  private removeSorted(value: number): void {
+    const at = this.lowerBound(value);
+    this.sorted.copyWithin(at, at + 1, this.size);
+  }
+}
