@@ -1,0 +1,71 @@
+import { InfluxError } from './errors';
+
+/**
+ * InfluxQL quoting. Every identifier and literal that reaches a query goes through here, so no
+ * request field can end a token early and become a different query.
+ *
+ * InfluxQL's scanner reads quoted identifiers and string literals the same way: a backslash
+ * escapes `\`, `"`, `'` and `n` (newline); any other escape, and a raw newline, are parse errors.
+ * So escaping those four characters maps every string to exactly one token that reads back as it.
+ */
+/*
+ * Three things cannot be said in InfluxQL at all: its reader turns a carriage return into a
+ * newline, reads NUL as end of input, and a lone UTF-16 surrogate would be sent as U+FFFD. Text
+ * with them is refused instead of silently quoted as a different string.
+ */
+/** In a `u` regex a surrogate pair is one code point, so this matches only unpaired halves. */
+export const LONE_SURROGATE = /\p{Cs}/u;
+
+function checkExpressible(text: string, what: string): void {
+  const problem = text.includes('\r')
+    ? 'a carriage return'
+    : text.includes('\0')
+      ? 'a NUL character'
+      : LONE_SURROGATE.test(text)
+        ? 'invalid Unicode (a lone surrogate)'
+        : null;
+  if (problem) {
+    throw new InfluxError(
+      'bad-query',
+      `${what} ${JSON.stringify(text)} contains ${problem}, which InfluxQL cannot express`,
+    );
+  }
+}
+
+function escapeQuoted(text: string, quote: '"' | "'"): string {
+  checkExpressible(text, quote === '"' ? 'name' : 'value');
+  let out = '';
+  for (const ch of text) {
+    if (ch === '\\') out += '\\\\';
+    else if (ch === quote) out += `\\${quote}`;
+    else if (ch === '\n') out += '\\n';
+    else out += ch;
+  }
+  return out;
+}
+
+/** `"name"`: a database, retention policy, measurement, field or tag key. */
+export function quoteIdentifier(name: string): string {
+  return `"${escapeQuoted(name, '"')}"`;
+}
+
+/** `'text'`: a string literal, e.g. a tag value in a WHERE clause. */
+export function quoteString(text: string): string {
+  return `'${escapeQuoted(text, "'")}'`;
+}
+
+/** `"db"."rp"."m"`, or `"db".."m"` for the database's default retention policy. */
+export function qualifiedMeasurement(
+  database: string,
+  retentionPolicy: string | undefined,
+  measurement: string,
+) {
+  const rp = retentionPolicy ? quoteIdentifier(retentionPolicy) : '';
+  return `${quoteIdentifier(database)}.${rp}.${quoteIdentifier(measurement)}`;
+}
+
+/** An integer epoch-millisecond literal such as `1700000000000ms`. */
+export function epochMsLiteral(ms: number): string {
+  if (!Number.isSafeInteger(ms)) throw new RangeError(`time ${ms} is not an integer number of milliseconds`);
+  return `${ms}ms`;
+}

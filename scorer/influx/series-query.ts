@@ -1,0 +1,87 @@
+import type { Points, seriesQuerySchema, TimeRange, tagFilterSchema } from '@tidemark/core';
+import type { z } from 'zod';
+import type { InfluxClient, InfluxSeries, RequestOptions } from './client';
+import { epochMsLiteral, qualifiedMeasurement, quoteIdentifier, quoteString } from './escape';
+
+/** A `SeriesQuery` with or without its defaults applied (tags, groupBy, aggregation, operator). */
+export type SeriesQueryInput = z.input<typeof seriesQuerySchema>;
+export type TagFilterInput = z.input<typeof tagFilterSchema>;
+
+/** One series read back: its group-by tag values and `[epochMs, value]` points (null = no number). */
+export interface ReadSeries {
+  tags: Record<string, string>;
+  points: Points;
+}
+
+/**
+ * `WHERE` conditions for tag filters. `=` filters on the same key are OR-ed (host is a or b);
+ * everything else is AND-ed. `::tag` keeps a field of the same name from being matched instead.
+ */
+export function tagConditions(filters: readonly TagFilterInput[]): string[] {
+  const equalsByKey = new Map<string, string[]>();
+  const conditions: string[] = [];
+  for (const filter of filters) {
+    const condition = `${quoteIdentifier(filter.key)}::tag ${filter.operator ?? '='} ${quoteString(filter.value)}`;
+    if ((filter.operator ?? '=') !== '=') {
+      conditions.push(condition);
+      continue;
+    }
+    const group = equalsByKey.get(filter.key) ?? [];
+    group.push(condition);
+    equalsByKey.set(filter.key, group);
+  }
+  const equals = [...equalsByKey.values()].map((group) =>
+    group.length > 1 ? `(${group.join(' OR ')})` : group[0]!,
+  );
+  return [...equals, ...conditions];
+}
+
+/**
+ * The InfluxQL for one scoring query:
+ * `SELECT mean("f"::field) FROM "db"."rp"."m" WHERE time >= …ms AND time < …ms AND "t"::tag = 'v'
+ *  GROUP BY time(…ms), "t"::tag fill(none)`.
+ */
+export function buildSeriesQuery(query: SeriesQueryInput, range: TimeRange, intervalMs: number): string {
+  if (!Number.isSafeInteger(intervalMs) || intervalMs <= 0) {
+    throw new RangeError(`interval ${intervalMs} is not a positive integer number of milliseconds`);
+  }
+  const aggregation = query.aggregation ?? 'mean';
+  const from = epochMsLiteral(Math.floor(range.from));
+  const to = epochMsLiteral(Math.ceil(range.to));
+  const where = [`time >= ${from}`, `time < ${to}`, ...tagConditions(query.tags ?? [])].join(' AND ');
+  const groupBy = [
+    `time(${intervalMs}ms)`,
+    ...(query.groupBy ?? []).map((key) => `${quoteIdentifier(key)}::tag`),
+  ];
+  return (
+    `SELECT ${aggregation}(${quoteIdentifier(query.field)}::field) ` +
+    `FROM ${qualifiedMeasurement(query.database, query.retentionPolicy, query.measurement)} ` +
+    `WHERE ${where} GROUP BY ${groupBy.join(', ')} fill(none)`
+  );
+}
+
+/** Turns InfluxDB's series (columns `time`, `<aggregation>`) into points; non-numbers become gaps. */
+export function toReadSeries(series: readonly InfluxSeries[]): ReadSeries[] {
+  return series.map((one) => {
+    const timeColumn = one.columns.indexOf('time');
+    const valueColumn = timeColumn === 0 ? 1 : 0;
+    const points: Points = one.values.map((row) => {
+      const value = row[valueColumn];
+      return [Number(row[timeColumn]), typeof value === 'number' && Number.isFinite(value) ? value : null];
+    });
+    return { tags: { ...(one.tags ?? {}) }, points };
+  });
+}
+
+/** Reads the series a scoring request asks for, aggregated to `intervalMs`. */
+export async function readSeries(
+  client: InfluxClient,
+  query: SeriesQueryInput,
+  range: TimeRange,
+  intervalMs: number,
+  options: RequestOptions = {},
+): Promise<ReadSeries[]> {
+  const text = buildSeriesQuery(query, range, intervalMs);
+  const series = await client.querySeries(text, { ...options, database: query.database });
+  return toReadSeries(series);
+}
