@@ -1,0 +1,256 @@
+import type * as tf from '@tensorflow/tfjs';
+import {
+  type Detector,
+  type DetectorState,
+  emptyRawScores,
+  type FitContext,
+  type RawScores,
+  type SeriesView,
+} from '../../detector';
+import { ensureTfBackend, readyTfBackend } from './backend';
+import { buildForecaster, type ModelShape, predictWindows } from './model';
+import { type LstmConfig, type LstmOptions, lstmConfig } from './options';
+import { type ResidualScoring, residualLookback, scoreResiduals } from './residuals';
+import { robustLocationScale } from './robust';
+import {
+  LSTM_STATE_VERSION,
+  type LstmParams,
+  loadBlobsInto,
+  lstmParamsSchema,
+  type ModelBlobs,
+  modelToBlobs,
+} from './state';
+import { FitAbortedError, trainForecaster } from './train';
+import {
+  FilledSeries,
+  forecastablePoints,
+  lookback,
+  trainingWindows,
+  type WindowShape,
+  writeWindow,
+} from './windows';
+
+/**
+ * An LSTM forecaster (TensorFlow.js, wasm backend) whose residuals give the band and the score.
+ *
+ * - `fit` trains on the most recent windows of [0, end), reproducibly for a given seed, reporting
+ *   progress after every epoch; an aborted fit throws an `AbortError` and keeps what was learned
+ *   before. With fewer than `minTrainingWindows` usable windows (about window + 32 points), fit
+ *   succeeds but leaves the detector *untrained*: `fitted` is true, `trained` false, and `score`
+ *   returns NaN everywhere (no opinion), so an ensemble can fall back to other detectors.
+ * - `score` is causal: the forecast for point i reads values before i, its spread the residuals of
+ *   the `residualWindow` points before i, so scoring any range gives the same numbers as the same
+ *   points of a longer range. Gaps and warm-up points (no full window yet) are NaN.
+ * - `load` is synchronous, so the TensorFlow.js backend must be initialised first:
+ *   `await ensureTfBackend()` (fit does it itself).
+ */
+export class LstmDetector implements Detector {
+  readonly id = 'lstm' as const;
+  readonly needsTraining = true;
+  private readonly config: LstmConfig;
+  private params: LstmParams | null = null;
+  private model: tf.LayersModel | null = null;
+  private blobs: ModelBlobs | null = null;
+
+  constructor(options: LstmOptions = {}) {
+    this.config = lstmConfig(options);
+  }
+
+  get fitted(): boolean {
+    return this.params !== null;
+  }
+
+  /** Whether the detector has a model (false before fit, and after a fit with too little data). */
+  get trained(): boolean {
+    return this.params?.trained ?? false;
+  }
+
+  async fit(series: SeriesView, end: number, context: FitContext): Promise<void> {
+    checkRange(series, 0, end);
+    const backend = await ensureTfBackend();
+    if (context.signal?.aborted) throw new FitAbortedError();
+    const { config } = this;
+    const normalisation = robustLocationScale(series.values.subarray(0, end));
+    const shape = this.windowShape(context.period, end);
+    const windows = trainingWindows(series.values, end, shape, normalisation, config.maxTrainingWindows);
+    const base = {
+      window: shape.window,
+      channels: shape.channels,
+      period: shape.period,
+      units: config.units,
+    };
+    const scoring = {
+      clip: config.clip,
+      normalisation,
+      residualWindow: config.residualWindow,
+      priorWeight: config.priorWeight,
+      smoothingSpan: config.smoothingSpan,
+      minSpreadFraction: config.minSpreadFraction,
+      predictBatchSize: config.predictBatchSize,
+    };
+    const training = { points: end, windows: windows.count, backend };
+    if (windows.count < config.minTrainingWindows) {
+      const untrained = { ...training, epochsRun: 0, trainLoss: null, validationLoss: null };
+      this.replace(
+        { trained: false, ...base, ...scoring, residualScale: 0, training: untrained },
+        null,
+        null,
+      );
+      return;
+    }
+    const model = buildForecaster(base, context.seed);
+    try {
+      const result = await trainForecaster(model, windows, base, {
+        ...config,
+        seed: context.seed,
+        onProgress: context.onProgress,
+        signal: context.signal,
+      });
+      const blobs = await modelToBlobs(model);
+      const fitted = {
+        ...training,
+        epochsRun: result.epochsRun,
+        trainLoss: finiteOrNull(result.trainLoss),
+        validationLoss: finiteOrNull(result.validationLoss),
+      };
+      const params = {
+        trained: true,
+        ...base,
+        ...scoring,
+        residualScale: result.residualScale,
+        training: fitted,
+      };
+      this.replace(params, model, blobs);
+    } catch (error) {
+      model.dispose();
+      throw error;
+    }
+  }
+
+  score(series: SeriesView, from: number, to: number): RawScores {
+    const params = this.params;
+    if (!params) throw new Error('lstm: score called before fit or load');
+    checkRange(series, from, to);
+    if (!params.trained || !this.model) return emptyRawScores(to - from);
+    const scoring = residualScoring(params);
+    const first = Math.max(0, from - residualLookback(scoring));
+    const forecasts = this.forecast(series.values, first, to, params, this.model);
+    return scoreResiduals(series.values, forecasts, first, from, to, scoring);
+  }
+
+  save(): DetectorState {
+    if (!this.params) throw new Error('lstm: nothing to save before fit or load');
+    const state: DetectorState = {
+      detector: this.id,
+      stateVersion: LSTM_STATE_VERSION,
+      params: structuredClone(this.params),
+    };
+    if (this.blobs) state.blobs = copyBlobs(this.blobs);
+    return state;
+  }
+
+  load(state: DetectorState): void {
+    if (state.detector !== this.id) throw new Error(`lstm: cannot load a ${state.detector} state`);
+    if (state.stateVersion !== LSTM_STATE_VERSION) {
+      throw new Error(
+        `lstm: unsupported state version ${state.stateVersion} (expected ${LSTM_STATE_VERSION})`,
+      );
+    }
+    const params = lstmParamsSchema.parse(state.params);
+    if (!params.trained) {
+      this.replace(params, null, null);
+      return;
+    }
+    if (readyTfBackend() === null) {
+      throw new Error('lstm: TensorFlow.js is not initialised; await ensureTfBackend() before load');
+    }
+    const model = buildForecaster(params, 0);
+    try {
+      loadBlobsInto(model, state.blobs);
+    } catch (error) {
+      model.dispose();
+      throw error;
+    }
+    this.replace(params, model, copyBlobs(state.blobs as ModelBlobs));
+  }
+
+  dispose(): void {
+    this.replace(null, null, null);
+  }
+
+  /** The season channel is used only with a period and at least a season of windows to learn it. */
+  private windowShape(period: number | null, end: number): WindowShape {
+    const { window, clip, seasonalChannel, minTrainingWindows } = this.config;
+    const plain: WindowShape = { window, channels: 1, period: null, clip };
+    if (!seasonalChannel || period === null || period < 2) return plain;
+    const seasonal: WindowShape = { window, channels: 2, period: Math.round(period), clip };
+    return end - lookback(seasonal) >= Math.max(minTrainingWindows, seasonal.period!) ? seasonal : plain;
+  }
+
+  /**
+   * Forecasts (series units) of the known points of [first, to) that have a full window, NaN
+   * elsewhere; one predict call per `predictBatchSize` windows.
+   */
+  private forecast(
+    values: Float64Array,
+    first: number,
+    to: number,
+    params: LstmParams,
+    model: tf.LayersModel,
+  ): Float64Array {
+    const { normalisation, predictBatchSize } = params;
+    const shape: WindowShape = params;
+    const forecasts = new Float64Array(to - first).fill(Number.NaN);
+    const filled = new FilledSeries(values, Math.max(0, first - lookback(shape)), to, normalisation);
+    const points = forecastablePoints(values, filled, shape, first, to);
+    const stride = shape.window * shape.channels;
+    const xs = new Float32Array(Math.min(predictBatchSize, points.length) * stride);
+    const lasts = new Float64Array(predictBatchSize);
+    for (let start = 0; start < points.length; start += predictBatchSize) {
+      const chunk = points.slice(start, start + predictBatchSize);
+      chunk.forEach((i, k) => {
+        lasts[k] = writeWindow(filled, shape, i, xs, k * stride);
+      });
+      const changes = predictWindows(model, xs, chunk.length, params as ModelShape, predictBatchSize);
+      chunk.forEach((i, k) => {
+        forecasts[i - first] = (lasts[k]! + changes[k]!) * normalisation.scale + normalisation.center;
+      });
+    }
+    return forecasts;
+  }
+
+  private replace(params: LstmParams | null, model: tf.LayersModel | null, blobs: ModelBlobs | null): void {
+    if (this.model !== model) this.model?.dispose();
+    this.params = params;
+    this.model = model;
+    this.blobs = blobs;
+  }
+}
+
+function residualScoring(params: LstmParams): ResidualScoring {
+  const { scale } = params.normalisation;
+  return {
+    priorSpread: params.residualScale * scale,
+    priorWeight: params.priorWeight,
+    residualWindow: params.residualWindow,
+    smoothingSpan: params.smoothingSpan,
+    minSpread: params.minSpreadFraction * scale,
+  };
+}
+
+function checkRange(series: SeriesView, from: number, to: number): void {
+  const ok = Number.isInteger(from) && Number.isInteger(to) && from >= 0 && from <= to;
+  if (!ok || to > series.values.length) {
+    throw new RangeError(
+      `lstm: invalid range [${from}, ${to}) for a series of ${series.values.length} points`,
+    );
+  }
+}
+
+function finiteOrNull(value: number): number | null {
+  return Number.isFinite(value) ? value : null;
+}
+
+function copyBlobs(blobs: ModelBlobs): ModelBlobs {
+  return { 'model.json': blobs['model.json'].slice(), 'weights.bin': blobs['weights.bin'].slice() };
+}

@@ -1,0 +1,61 @@
+import * as tf from '@tensorflow/tfjs';
+
+export interface ModelShape {
+  window: number;
+  channels: number;
+  units: number;
+}
+
+/**
+ * The forecaster: input [batch, W, channels] → LSTM(units) → Dense(1) → output [batch, 1], the
+ * normalised change from the last known value. Initialisers are seeded, so the same seed builds the
+ * same weights. Layer names are fixed because saved weights are matched by name.
+ */
+export function buildForecaster(shape: ModelShape, seed: number): tf.Sequential {
+  const model = tf.sequential();
+  model.add(
+    tf.layers.lstm({
+      name: 'lstm',
+      units: shape.units,
+      inputShape: [shape.window, shape.channels],
+      kernelInitializer: tf.initializers.glorotUniform({ seed: derivedSeed(seed, 1) }),
+      recurrentInitializer: tf.initializers.orthogonal({ seed: derivedSeed(seed, 2) }),
+    }),
+  );
+  model.add(
+    tf.layers.dense({
+      name: 'forecast',
+      units: 1,
+      kernelInitializer: tf.initializers.glorotUniform({ seed: derivedSeed(seed, 3) }),
+    }),
+  );
+  return model;
+}
+
+/** A distinct, reproducible seed per initialiser (tfjs seeds are plain numbers). */
+function derivedSeed(seed: number, salt: number): number {
+  return (Math.imul(seed ^ 0x9e3779b9, 31) + salt * 0x85ebca6b) >>> 0;
+}
+
+/**
+ * Forecasts for `count` windows laid out as [count, W, channels] in `xs`, predicted in batches of
+ * `batchSize` inside one tidy, so no tensor outlives the call. Returns [count] normalised changes.
+ */
+export function predictWindows(
+  model: tf.LayersModel,
+  xs: Float32Array,
+  count: number,
+  shape: ModelShape,
+  batchSize: number,
+): Float32Array {
+  if (count === 0) return new Float32Array(0);
+  return tf.tidy(() => {
+    const input = tf.tensor3d(xs.subarray(0, count * shape.window * shape.channels), [
+      count,
+      shape.window,
+      shape.channels,
+    ]);
+    const output = model.predict(input, { batchSize }) as tf.Tensor;
+    return output.dataSync() as Float32Array;
+  });
+}

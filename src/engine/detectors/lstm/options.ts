@@ -1,0 +1,50 @@
+import { z } from 'zod';
+
+/**
+ * Constructor options of the LSTM detector. Training options only shape `fit`; the scoring options
+ * (residual window, smoothing, spread floor) are copied into the saved state, so a loaded model
+ * scores exactly as it did when it was saved, whatever options the loading instance was given.
+ */
+export const lstmOptionsSchema = z
+  .object({
+    /** Past values the forecaster sees for each point (W). */
+    window: z.number().int().min(4).max(512).default(32),
+    /** LSTM units. Cost grows with units² × window. */
+    units: z.number().int().min(1).max(128).default(16),
+    /** Upper bound on epochs; early stopping on validation loss usually ends sooner. */
+    epochs: z.number().int().min(1).max(200).default(8),
+    /** Epochs without a validation-loss improvement before stopping. */
+    patience: z.number().int().min(1).default(2),
+    batchSize: z.number().int().min(1).default(64),
+    learningRate: z.number().positive().default(0.005),
+    /** Huber loss threshold in normalised units, so anomalies in the training data pull less. */
+    huberDelta: z.number().positive().default(1),
+    /** Only the most recent windows are trained on, which bounds fit time on long series. */
+    maxTrainingWindows: z.number().int().min(1).default(4000),
+    /** Fewer trainable windows than this and fit leaves the detector untrained (see LstmDetector). */
+    minTrainingWindows: z.number().int().min(1).default(32),
+    /** The most recent fraction of windows is held out for early stopping and the residual scale. */
+    validationFraction: z.number().min(0).max(0.5).default(0.2),
+    /** Add the values one season back as a second input channel when the fit context has a period. */
+    seasonalChannel: z.boolean().default(true),
+    /** Relative inputs are clipped to ±clip normalised units so one spike cannot saturate the cell. */
+    clip: z.number().positive().default(8),
+    /** Windows per predict call when scoring. */
+    predictBatchSize: z.number().int().min(1).default(1024),
+    /** Past points whose residuals give the running spread (robust: median |residual|). */
+    residualWindow: z.number().int().min(1).default(96),
+    /** Weight, in residuals, of the training residual scale in the running spread. */
+    priorWeight: z.number().min(0).default(24),
+    /** Span of the causal EWMA of normalised errors (1 = no smoothing). */
+    smoothingSpan: z.number().int().min(1).default(8),
+    /** Spread never falls below this fraction of the training data's robust scale. */
+    minSpreadFraction: z.number().min(0).default(0.01),
+  })
+  .strict();
+
+export type LstmOptions = z.input<typeof lstmOptionsSchema>;
+export type LstmConfig = z.output<typeof lstmOptionsSchema>;
+
+export function lstmConfig(options: LstmOptions = {}): LstmConfig {
+  return lstmOptionsSchema.parse(options);
+}

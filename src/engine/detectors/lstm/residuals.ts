@@ -1,0 +1,122 @@
+import { emptyRawScores, type RawScores } from '../../detector';
+import { MAD_TO_SIGMA, sortedQuantile } from './robust';
+
+export interface ResidualScoring {
+  /** Spread learned in training (held-out residual σ), in the series' units. */
+  priorSpread: number;
+  /** Weight of the prior, in residuals. */
+  priorWeight: number;
+  /** Residuals of points [i − residualWindow, i) give point i's spread. */
+  residualWindow: number;
+  /** The causal EWMA of normalised errors reads points (i − smoothingSpan, i]. */
+  smoothingSpan: number;
+  /** Floor on the spread, in the series' units. */
+  minSpread: number;
+}
+
+/** How many points before `from` must have forecasts for scores of [from, …) to be exact. */
+export function residualLookback(scoring: ResidualScoring): number {
+  return scoring.residualWindow + scoring.smoothingSpan - 1;
+}
+
+/**
+ * Turns forecasts into scores for points [from, to). `forecasts[j − first]` is the forecast of
+ * point j for j in [first, to) (NaN where there is none); `first` must be at most
+ * `from − residualLookback(scoring)` or 0. Everything at point i reads forecasts and values of the
+ * bounded past only, so scores do not depend on `from`:
+ * - spread[i]: (w·prior + m·σ̂)/(w + m) where σ̂ = 1.4826 × median |residual| over the m known
+ *   residuals of points [i − residualWindow, i), floored at minSpread;
+ * - error e[i] = |value − expected| / spread[i];
+ * - raw[i] = max(e[i], EWMA of e over (i − smoothingSpan, i]) — telemanom-style smoothing that
+ *   keeps a lone spike at full height and lets a run of errors build up.
+ */
+export function scoreResiduals(
+  values: Float64Array,
+  forecasts: Float64Array,
+  first: number,
+  from: number,
+  to: number,
+  scoring: ResidualScoring,
+): RawScores {
+  const scores = emptyRawScores(to - from);
+  const window = new SortedWindow();
+  const errors = new Float64Array(to - first).fill(Number.NaN);
+  const decay = 1 - 2 / (scoring.smoothingSpan + 1);
+  for (let i = first; i < to; i++) {
+    const leaving = i - 1 - scoring.residualWindow;
+    if (leaving >= first) window.remove(absoluteResidual(values, forecasts, first, leaving));
+    if (i - 1 >= first) window.add(absoluteResidual(values, forecasts, first, i - 1));
+    const residual = absoluteResidual(values, forecasts, first, i);
+    if (Number.isNaN(residual)) continue;
+    const spread = runningSpread(window, scoring);
+    errors[i - first] = residual / spread;
+    if (i < from) continue;
+    const k = i - from;
+    scores.expected[k] = forecasts[i - first]!;
+    scores.spread[k] = spread;
+    scores.raw[k] = Math.max(errors[i - first]!, smoothed(errors, i - first, scoring.smoothingSpan, decay));
+  }
+  return scores;
+}
+
+function absoluteResidual(values: Float64Array, forecasts: Float64Array, first: number, i: number): number {
+  return Math.abs(values[i]! - forecasts[i - first]!);
+}
+
+function runningSpread(window: SortedWindow, scoring: ResidualScoring): number {
+  const count = window.size;
+  const recent = count > 0 ? MAD_TO_SIGMA * window.median() : 0;
+  const blended =
+    (scoring.priorWeight * scoring.priorSpread + count * recent) / (scoring.priorWeight + count);
+  return Number.isFinite(blended) && blended > scoring.minSpread
+    ? blended
+    : Math.max(scoring.minSpread, 1e-12);
+}
+
+/** Exponentially weighted mean of the known errors at positions (at − span, at], newest weighing most. */
+function smoothed(errors: Float64Array, at: number, span: number, decay: number): number {
+  let weighted = 0;
+  let weights = 0;
+  let weight = 1;
+  for (let lag = 0; lag < span && at - lag >= 0; lag++, weight *= decay) {
+    const error = errors[at - lag]!;
+    if (Number.isNaN(error)) continue;
+    weighted += weight * error;
+    weights += weight;
+  }
+  return weighted / weights;
+}
+
+/** A multiset of numbers kept sorted, with O(n) insert/remove and O(1) median. NaN is ignored. */
+class SortedWindow {
+  private readonly items: number[] = [];
+
+  get size(): number {
+    return this.items.length;
+  }
+
+  add(value: number): void {
+    if (Number.isNaN(value)) return;
+    this.items.splice(this.lowerBound(value), 0, value);
+  }
+
+  remove(value: number): void {
+    if (Number.isNaN(value)) return;
+    this.items.splice(this.lowerBound(value), 1);
+  }
+
+  median(): number {
+    return sortedQuantile(this.items, 0.5);
+  }
+
+  private lowerBound(value: number): number {
+    let low = 0;
+    let high = this.items.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (this.items[middle]! < value) low = middle + 1;
+      else high = middle;
+    }
+    return low;
+  }
+}
