@@ -7,27 +7,37 @@ export interface CalibratorOptions {
   minHistory: number;
   /** Fraction of the history treated as the tail, modelled as exponential beyond its threshold. */
   tailFraction: number;
+  /**
+   * Recent raw scores an anomaly is compared with: a point no more extreme than k of the last
+   * `recentWindow` gets tail probability at least k / recentWindow, so an episode is scored high
+   * when it starts, not again at every point of it.
+   */
+  recentWindow: number;
 }
 
 export const DEFAULT_CALIBRATOR_OPTIONS: CalibratorOptions = {
   capacity: 8640,
   minHistory: 48,
-  tailFraction: 0.02,
+  tailFraction: 0.1,
+  recentWindow: 150,
 };
 
 /**
  * Turns raw scores into tail probabilities against the raw scores seen before: the empirical
  * distribution in the body and an exponential tail fitted to the exceedances over its
  * (1 − tailFraction) quantile (peaks over threshold), so values past anything seen still get
- * finite, ordered probabilities. Strictly causal: `probability` never sees the value being asked about.
+ * finite, ordered probabilities; and never rarer than its rank among the last few raw scores
+ * (see `recentWindow`). Strictly causal: `probability` never sees the value being asked about.
  */
 export class TailCalibrator {
   private readonly history: SortedWindow;
+  private readonly recent: SortedWindow;
   readonly options: CalibratorOptions;
 
   constructor(options: Partial<CalibratorOptions> = {}, history: readonly number[] = []) {
     this.options = { ...DEFAULT_CALIBRATOR_OPTIONS, ...options };
     this.history = new SortedWindow(this.options.capacity);
+    this.recent = new SortedWindow(Math.max(1, this.options.recentWindow));
     for (const raw of history) this.update(raw);
   }
 
@@ -42,13 +52,19 @@ export class TailCalibrator {
   /** P(raw' ≥ raw) under the history; NaN until `minHistory` raw scores were seen. */
   probability(raw: number): number {
     if (!this.ready || Number.isNaN(raw)) return Number.NaN;
+    const recentAtLeast = this.options.recentWindow > 0 ? this.recent.countAtLeast(raw) : 0;
+    const floor = recentAtLeast / Math.max(1, this.options.recentWindow);
+    return Math.max(this.longRunProbability(raw), floor);
+  }
+
+  private longRunProbability(raw: number): number {
     const n = this.history.length;
     const tail = this.tail();
     if (raw <= tail.threshold) return (this.history.countAtLeast(raw) + 1) / (n + 1);
     return tail.mass * Math.exp(-(raw - tail.threshold) / tail.scale);
   }
 
-  /** The raw score whose tail probability is `p` (the inverse of `probability`). */
+  /** The raw score whose long-run tail probability is `p` (ignores the recent-window floor). */
   rawForProbability(p: number): number {
     if (!this.ready) return Number.NaN;
     const tail = this.tail();
@@ -57,7 +73,9 @@ export class TailCalibrator {
   }
 
   update(raw: number): void {
-    if (!Number.isNaN(raw)) this.history.push(raw);
+    if (Number.isNaN(raw)) return;
+    this.history.push(raw);
+    this.recent.push(raw);
   }
 
   snapshot(): number[] {

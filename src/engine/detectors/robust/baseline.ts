@@ -7,18 +7,15 @@ export interface BaselineOptions {
   spreadWindow: number;
   /** Residuals needed before the spread (and so the raw score) is trusted. */
   minResiduals: number;
-  /** Points whose mean standardised residual catches small sustained shifts. */
-  burstWindow: number;
   /** Lower bound on the spread, so a perfectly flat series still gives finite scores. */
   minSpread: number;
 }
 
 export const DEFAULT_BASELINE_OPTIONS: BaselineOptions = {
-  seasons: 4,
-  levelWindow: 12,
-  spreadWindow: 400,
+  seasons: 6,
+  levelWindow: 8,
+  spreadWindow: 1000,
   minResiduals: 24,
-  burstWindow: 6,
   minSpread: 1e-9,
 };
 

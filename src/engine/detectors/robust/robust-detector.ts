@@ -40,7 +40,6 @@ export class RobustDetector implements Detector {
     const lookback = Math.max(0, from - this.params.spreadWindow - this.params.levelWindow);
     const baseline = seasonalBaseline(series.values, lookback, to, this.params.period, this.params);
     const residuals = new SortedWindow(this.params.spreadWindow);
-    const recentZ: number[] = [];
     let absSum = 0;
     const absRing: number[] = [];
     for (let i = lookback; i < to; i++) {
@@ -55,13 +54,8 @@ export class RobustDetector implements Detector {
       }
       if (!known) continue;
       const residual = value - expected;
-      if (residuals.length >= this.params.minResiduals) {
-        const z = residual / spread;
-        recentZ.push(z);
-        if (recentZ.length > this.params.burstWindow) recentZ.shift();
-        const burst = Math.abs(mean(recentZ)) * Math.sqrt(recentZ.length);
-        if (i >= from) out.raw[i - from] = Math.max(Math.abs(z), burst);
-      }
+      if (i >= from && residuals.length >= this.params.minResiduals)
+        out.raw[i - from] = Math.abs(residual) / spread;
       residuals.push(Math.abs(residual));
       absRing.push(Math.abs(residual));
       absSum += Math.abs(residual);
@@ -90,10 +84,4 @@ function spreadOf(window: SortedWindow, absSum: number, count: number, minSpread
   const fromMedian = 1.4826 * window.median();
   const fromMean = count > 0 ? (0.5 * 1.2533 * absSum) / count : 0;
   return Math.max(fromMedian || 0, fromMean, minSpread);
-}
-
-function mean(values: number[]): number {
-  let sum = 0;
-  for (const v of values) sum += v;
-  return sum / values.length;
 }
