@@ -1,0 +1,44 @@
+import { createDataFrame, type DataFrame, dateTimeFormatISO, FieldType } from '@grafana/data';
+import type { Region, ScoreResponse } from '@tidemark/core';
+import type { AnnotationRegion } from './api';
+import { seriesTitle } from './frames';
+
+/**
+ * Regions as one annotations frame. Grafana turns the fields `time`, `timeEnd`, `title`, `text` and
+ * `tags` into region annotations, which every time-series panel of the dashboard shades.
+ */
+export function annotationsFrame(regions: AnnotationRegion[], refId: string): DataFrame {
+  return createDataFrame({
+    refId,
+    name: 'Tidemark anomalies',
+    fields: [
+      { name: 'time', type: FieldType.time, values: regions.map((r) => r.start) },
+      { name: 'timeEnd', type: FieldType.time, values: regions.map((r) => r.end) },
+      { name: 'title', type: FieldType.string, values: regions.map(titleOf) },
+      { name: 'text', type: FieldType.string, values: regions.map(textOf) },
+      { name: 'tags', type: FieldType.other, values: regions.map(tagsOf) },
+    ],
+  });
+}
+
+/** Regions found while scoring a query, labelled with the series they belong to. */
+export function regionsFromResponse(response: ScoreResponse): AnnotationRegion[] {
+  return response.series.flatMap((series) =>
+    series.regions.map((region) => ({ ...region, series: seriesTitle(series), tags: series.tags })),
+  );
+}
+
+function titleOf(region: AnnotationRegion): string {
+  return region.series ? `Anomaly in ${region.series}` : 'Anomaly';
+}
+
+function textOf(region: Region & { detectorName?: string }): string {
+  const peak = `peak score ${Math.round(region.peakScore)} at ${dateTimeFormatISO(region.peakTime)}`;
+  const by = region.detectorName ? ` — continuous detector "${region.detectorName}"` : '';
+  return `${region.explanation} (${peak})${by}`;
+}
+
+function tagsOf(region: AnnotationRegion): string[] {
+  const seriesTags = Object.entries(region.tags ?? {}).map(([key, value]) => `${key}=${value}`);
+  return ['tidemark', region.detector, ...(region.detectorName ? [region.detectorName] : []), ...seriesTags];
+}

@@ -1,0 +1,210 @@
+import {
+  type BackendSrv,
+  type FetchError,
+  type FetchResponse,
+  getBackendSrv,
+  isFetchError,
+} from '@grafana/runtime';
+import {
+  type Problem,
+  problemSchema,
+  regionSchema,
+  type ScoreRequest,
+  type ScoreResponse,
+  scoreResponseSchema,
+} from '@tidemark/core';
+import { lastValueFrom } from 'rxjs';
+import { z } from 'zod';
+
+/** The proxy route in plugin.json: `<datasource proxy url>/scorer/...` reaches the scorer with the token added. */
+export const ROUTE_PATH = 'scorer';
+
+/** Schema endpoints answer `{ values: string[] }`; a bare array is accepted too. */
+const valuesSchema = z.union([z.object({ values: z.array(z.string()) }), z.array(z.string())]);
+
+/** A stored anomaly region for annotations: a contract Region plus the series it belongs to. */
+export const annotationRegionSchema = regionSchema.extend({
+  series: z.string().optional(),
+  tags: z.record(z.string(), z.string()).optional(),
+  /** Name of the continuous detector that found it. */
+  detectorName: z.string().optional(),
+});
+export type AnnotationRegion = z.infer<typeof annotationRegionSchema>;
+const annotationsSchema = z.union([
+  z.object({ regions: z.array(annotationRegionSchema) }),
+  z.array(annotationRegionSchema),
+]);
+
+/** Status of a training job (`GET /api/v1/jobs/:id`); progress is 0–1. */
+export const jobSchema = z.looseObject({
+  id: z.string(),
+  status: z.string(),
+  progress: z.number().min(0).max(1).optional(),
+  message: z.string().optional(),
+});
+export type Job = z.infer<typeof jobSchema>;
+
+export const modelSchema = z.looseObject({
+  id: z.string(),
+  detector: z.string(),
+  series: z.string().optional(),
+  status: z.string(),
+  version: z.number().optional(),
+  trainedAt: z.union([z.string(), z.number()]).optional(),
+  job: jobSchema.optional(),
+});
+export type Model = z.infer<typeof modelSchema>;
+
+export const detectorSchema = z.looseObject({
+  id: z.string(),
+  name: z.string().optional(),
+  detector: z.union([z.string(), z.looseObject({ id: z.string() })]).optional(),
+  schedule: z.string().optional(),
+  status: z.string().optional(),
+  lastRunAt: z.union([z.string(), z.number()]).optional(),
+  lastError: z.string().optional(),
+  provisioned: z.boolean().optional(),
+  job: jobSchema.optional(),
+});
+export type ContinuousDetector = z.infer<typeof detectorSchema>;
+
+const modelsSchema = z.union([z.object({ models: z.array(modelSchema) }), z.array(modelSchema)]);
+const detectorsSchema = z.union([z.object({ detectors: z.array(detectorSchema) }), z.array(detectorSchema)]);
+
+export type SchemaKind = 'databases' | 'measurements' | 'fields' | 'tag-keys' | 'tag-values';
+export interface SchemaParams {
+  database?: string;
+  measurement?: string;
+  key?: string;
+}
+
+/** An error from the scorer (or Grafana's proxy in front of it), with a message fit for the user. */
+export class ScorerError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly problem?: Problem,
+  ) {
+    super(message);
+    this.name = 'ScorerError';
+  }
+}
+
+/** Typed calls to the scorer's HTTP API through Grafana's data-source proxy. */
+export class ScorerClient {
+  constructor(
+    /** The data source's proxy URL, `/api/datasources/proxy/uid/<uid>`. */
+    private readonly proxyUrl: string,
+    private readonly backend: () => BackendSrv = getBackendSrv,
+  ) {}
+
+  async score(request: ScoreRequest, requestId?: string): Promise<ScoreResponse> {
+    const body = await this.request('POST', '/api/v1/score', { data: request, requestId });
+    return parse(scoreResponseSchema, body, 'POST /api/v1/score');
+  }
+
+  async schema(kind: SchemaKind, params: SchemaParams = {}): Promise<string[]> {
+    const body = await this.request('GET', `/api/v1/schema/${kind}`, { params: definedOnly(params) });
+    const parsed = parse(valuesSchema, body, `GET /api/v1/schema/${kind}`);
+    return Array.isArray(parsed) ? parsed : parsed.values;
+  }
+
+  async annotations(from: number, to: number, detector?: string): Promise<AnnotationRegion[]> {
+    const params = definedOnly({ from: String(from), to: String(to), detector });
+    const body = await this.request('GET', '/api/v1/annotations', { params });
+    const parsed = parse(annotationsSchema, body, 'GET /api/v1/annotations');
+    return Array.isArray(parsed) ? parsed : parsed.regions;
+  }
+
+  async models(): Promise<Model[]> {
+    const parsed = parse(modelsSchema, await this.request('GET', '/api/v1/models'), 'GET /api/v1/models');
+    return Array.isArray(parsed) ? parsed : parsed.models;
+  }
+
+  async detectors(): Promise<ContinuousDetector[]> {
+    const body = await this.request('GET', '/api/v1/detectors');
+    const parsed = parse(detectorsSchema, body, 'GET /api/v1/detectors');
+    return Array.isArray(parsed) ? parsed : parsed.detectors;
+  }
+
+  async job(id: string): Promise<Job> {
+    return parse(
+      jobSchema,
+      await this.request('GET', `/api/v1/jobs/${encodeURIComponent(id)}`),
+      'GET /api/v1/jobs',
+    );
+  }
+
+  /** Raw call for health checks: resolves with the status instead of throwing on HTTP errors. */
+  async probe(path: string): Promise<{ status: number; body: unknown }> {
+    try {
+      return { status: 200, body: await this.request('GET', path) };
+    } catch (error) {
+      if (error instanceof ScorerError) return { status: error.status, body: error.problem };
+      throw error;
+    }
+  }
+
+  private async request(
+    method: 'GET' | 'POST',
+    path: string,
+    options: { data?: unknown; params?: Record<string, string>; requestId?: string } = {},
+  ): Promise<unknown> {
+    const url = `${this.proxyUrl}/${ROUTE_PATH}${path}`;
+    try {
+      const response: FetchResponse<unknown> = await lastValueFrom(
+        this.backend().fetch<unknown>({
+          url,
+          method,
+          data: options.data,
+          params: options.params,
+          requestId: options.requestId,
+          headers: method === 'POST' ? { 'Content-Type': 'application/json' } : undefined,
+          showErrorAlert: false,
+          showSuccessAlert: false,
+        }),
+      );
+      return response.data;
+    } catch (error) {
+      throw toScorerError(error, `${method} ${path}`);
+    }
+  }
+}
+
+function definedOnly(params: object): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(params).filter(
+      (entry): entry is [string, string] => typeof entry[1] === 'string' && entry[1] !== '',
+    ),
+  );
+}
+
+function parse<T>(schema: z.ZodType<T>, body: unknown, what: string): T {
+  const result = schema.safeParse(body);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const where = issue?.path.length ? ` at ${issue.path.join('.')}` : '';
+  throw new ScorerError(
+    `The scorer's answer to ${what} does not match the contract this plugin speaks${where}: ${issue?.message}. ` +
+      'Are the plugin and the scorer the same version?',
+    502,
+  );
+}
+
+/** Maps a failed fetch to one readable message: problem+json detail first, then Grafana's proxy errors. */
+export function toScorerError(error: unknown, what: string): ScorerError {
+  if (error instanceof ScorerError) return error;
+  if (!isFetchError(error)) return new ScorerError(`${what} failed: ${String(error)}`, 0);
+  const fetchError = error as FetchError<unknown>;
+  const problem = problemSchema.safeParse(fetchError.data);
+  if (problem.success) {
+    const { title, detail } = problem.data;
+    return new ScorerError(detail ? `${title}: ${detail}` : title, fetchError.status, problem.data);
+  }
+  const data = fetchError.data as { message?: unknown } | undefined;
+  const proxyMessage = typeof data?.message === 'string' ? data.message : fetchError.statusText;
+  return new ScorerError(
+    `${what} failed (HTTP ${fetchError.status}): ${proxyMessage || 'no details'}`,
+    fetchError.status,
+  );
+}

@@ -1,0 +1,134 @@
+import type { PanelProps } from '@grafana/data';
+import { PanelDataErrorView } from '@grafana/runtime';
+import { useStyles2, useTheme2 } from '@grafana/ui';
+import React, { useMemo, useState } from 'react';
+import { TEST_IDS } from '../../../constants/tests';
+import { seriesFromFrames } from '../../model';
+import { plotColors } from '../../plot/colors';
+import { buildMainPlot, buildScorePlot, type PlotInput } from '../../plot/config';
+import type { BandsOptions } from '../../types';
+import { Legend, legendHeight } from '../Legend/Legend';
+import { Tooltip } from '../Tooltip/Tooltip';
+import { getStyles } from './BandsPanel.styles';
+import { UPlotChart } from './UPlotChart';
+
+type Props = PanelProps<BandsOptions>;
+
+interface CursorState {
+  idx: number;
+  left: number;
+  top: number;
+}
+
+/** Value, expected band, anomalies and score, drawn with uPlot; any other frames draw as plain lines. */
+export function BandsPanel({
+  id,
+  data,
+  options,
+  width,
+  height,
+  timeZone,
+  fieldConfig,
+  onChangeTimeRange,
+}: Props) {
+  const theme = useTheme2();
+  const styles = useStyles2(getStyles);
+  const [hidden, setHidden] = useState<Set<string>>(new Set());
+  const [cursor, setCursor] = useState<CursorState | null>(null);
+
+  const allSeries = useMemo(() => seriesFromFrames(data.series), [data.series]);
+  const visible = useMemo(() => allSeries.filter((s) => !hidden.has(s.key)), [allSeries, hidden]);
+  const colors = useMemo(() => plotColors(theme, visible, options), [theme, visible, options]);
+
+  const legendSize = options.showLegend ? legendHeight(allSeries.length) : 0;
+  const plotHeight = Math.max(40, height - legendSize);
+  const hasScore = options.showScore && visible.some((s) => s.score);
+  const scoreHeight = hasScore
+    ? Math.round(plotHeight * (Math.min(50, Math.max(10, options.scoreHeight)) / 100))
+    : 0;
+
+  const plots = useMemo(() => {
+    const input: PlotInput = {
+      series: visible,
+      options,
+      theme,
+      colors,
+      width,
+      height: plotHeight - scoreHeight,
+      timeZone,
+      syncKey: `tidemark-bands-${id}`,
+      onZoom: (from, to) => onChangeTimeRange({ from, to }),
+    };
+    return {
+      main: buildMainPlot(input, !hasScore),
+      score: hasScore ? buildScorePlot({ ...input, height: scoreHeight }) : undefined,
+    };
+  }, [
+    visible,
+    options,
+    theme,
+    colors,
+    width,
+    plotHeight,
+    scoreHeight,
+    timeZone,
+    id,
+    hasScore,
+    onChangeTimeRange,
+  ]);
+
+  if (allSeries.length === 0) {
+    return (
+      <PanelDataErrorView
+        panelId={id}
+        data={data}
+        fieldConfig={fieldConfig}
+        needsTimeField
+        needsNumberField
+      />
+    );
+  }
+
+  const onCursor = (idx: number | null, left: number, top: number) =>
+    setCursor(idx === null || left < 0 ? null : { idx, left, top });
+  const times = plots.main.data[0] as number[];
+
+  return (
+    <div className={styles.root} style={{ width, height }} data-testid={TEST_IDS.panel.root}>
+      <UPlotChart
+        testId={TEST_IDS.panel.plot}
+        opts={plots.main.opts}
+        data={plots.main.data}
+        onCursor={onCursor}
+      />
+      {plots.score && <UPlotChart opts={plots.score.opts} data={plots.score.data} onCursor={onCursor} />}
+      {cursor && times[cursor.idx] !== undefined && (
+        <Tooltip
+          series={visible}
+          colors={colors}
+          time={times[cursor.idx]!}
+          threshold={options.threshold}
+          left={cursor.left + 60}
+          top={Math.min(cursor.top, plotHeight / 2)}
+          panelWidth={width}
+          timeZone={timeZone}
+        />
+      )}
+      {options.showLegend && (
+        <Legend
+          series={allSeries}
+          hidden={hidden}
+          colors={plotColors(theme, allSeries, options)}
+          threshold={options.threshold}
+          onToggle={(key) =>
+            setHidden((previous) => {
+              const next = new Set(previous);
+              next.has(key) ? next.delete(key) : next.add(key);
+              return next;
+            })
+          }
+        />
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,40 @@
+import React, { useEffect, useRef } from 'react';
+import uPlot, { type AlignedData, type Options } from 'uplot';
+
+interface Props {
+  opts: Options;
+  data: AlignedData;
+  testId?: string;
+  /** Reports the cursor: the index into the x values (or null when it leaves) and its position in px. */
+  onCursor?: (idx: number | null, left: number, top: number) => void;
+  className?: string;
+}
+
+/** One uPlot instance, rebuilt when its options or data change (callers memoise both). */
+export function UPlotChart({ opts, data, testId, onCursor, className }: Props) {
+  const container = useRef<HTMLDivElement>(null);
+  const plot = useRef<uPlot | null>(null);
+  const cursorCallback = useRef(onCursor);
+  cursorCallback.current = onCursor;
+
+  useEffect(() => {
+    if (!container.current) return;
+    const withCursor: Options = {
+      ...opts,
+      hooks: {
+        ...opts.hooks,
+        setCursor: [
+          ...(opts.hooks?.setCursor ?? []),
+          (u) => cursorCallback.current?.(u.cursor.idx ?? null, u.cursor.left ?? -1, u.cursor.top ?? -1),
+        ],
+      },
+    };
+    plot.current = new uPlot(withCursor, data, container.current);
+    return () => {
+      plot.current?.destroy();
+      plot.current = null;
+    };
+  }, [opts, data]);
+
+  return <div ref={container} data-testid={testId} className={className} />;
+}
