@@ -1,0 +1,205 @@
+import { type CalibratorOptions, DEFAULT_CALIBRATOR_OPTIONS, TailCalibrator } from './calibration';
+import { gaussian, seededRandom } from './test-support';
+
+type Distribution = 'half-normal' | 'exponential' | 'uniform' | 'quantised';
+
+function draws(distribution: Distribution, n: number, seed: number): number[] {
+  const random = seededRandom(seed);
+  const normal = gaussian(random);
+  return Array.from({ length: n }, () => {
+    switch (distribution) {
+      case 'half-normal':
+        return Math.abs(normal());
+      case 'exponential':
+        return -Math.log(1 - random());
+      case 'uniform':
+        return random();
+      default:
+        return Math.floor(random() * 5);
+    }
+  });
+}
+
+const CONTINUOUS: Distribution[] = ['half-normal', 'exponential', 'uniform'];
+const DISTRIBUTIONS: Distribution[] = [...CONTINUOUS, 'quantised'];
+
+describe('TailCalibrator', () => {
+  it('gives NaN until minHistory raw scores were seen, then probabilities', () => {
+    const calibrator = new TailCalibrator({ minHistory: 10 });
+    for (let k = 0; k < 9; k++) {
+      calibrator.update(k);
+      expect(calibrator.ready).toBe(false);
+      expect(calibrator.probability(3)).toBeNaN();
+      expect(calibrator.rawForProbability(0.1)).toBeNaN();
+    }
+    calibrator.update(9);
+    expect(calibrator.ready).toBe(true);
+    expect(calibrator.probability(3)).toBeGreaterThan(0);
+  });
+
+  it('ignores NaN raw scores and answers NaN for them', () => {
+    const calibrator = new TailCalibrator({ minHistory: 2 }, [1, 2, 3]);
+    calibrator.update(Number.NaN);
+    expect(calibrator.size).toBe(3);
+    expect(calibrator.probability(Number.NaN)).toBeNaN();
+  });
+
+  it.each(DISTRIBUTIONS)(
+    'is monotone non-increasing in raw and inside [0, 1] (%s history)',
+    (distribution) => {
+      const history = draws(distribution, 1000, 3);
+      const calibrator = new TailCalibrator({}, history);
+      const max = Math.max(...history);
+      let previous = Number.POSITIVE_INFINITY;
+      for (let raw = -1; raw <= 3 * max + 1; raw += max / 500) {
+        const p = calibrator.probability(raw);
+        expect(p).toBeGreaterThanOrEqual(0);
+        expect(p).toBeLessThanOrEqual(1);
+        expect(p).toBeLessThanOrEqual(previous);
+        previous = p;
+      }
+    },
+  );
+
+  it.each(CONTINUOUS)('keeps ordering values past everything seen (%s history)', (distribution) => {
+    const history = draws(distribution, 1000, 3);
+    const calibrator = new TailCalibrator({}, history);
+    const max = Math.max(...history);
+    expect(calibrator.probability(2 * max)).toBeLessThan(calibrator.probability(1.5 * max));
+    expect(calibrator.probability(1.5 * max)).toBeLessThan(calibrator.probability(max));
+  });
+
+  it.each(CONTINUOUS)(
+    'gives values far beyond the maximum a probability in (0, 1/n) (%s history)',
+    (distribution) => {
+      for (const n of [200, 1000, 5000]) {
+        const history = draws(distribution, n, n);
+        const calibrator = new TailCalibrator({}, history);
+        const p = calibrator.probability(2 * Math.max(...history) + 1);
+        expect(p).toBeGreaterThan(0);
+        expect(p).toBeLessThan(1 / n);
+      }
+    },
+  );
+
+  // Bug: the top of a tied history has no mean excess, the tail scale collapses to 1e-6·threshold
+  // and every value past the maximum underflows to probability 0 (score 100), unordered.
+  it.failing('gives values beyond the maximum of a tied (quantised) history a probability in (0, 1/n)', () => {
+    const n = 1000;
+    const history = draws('quantised', n, 3);
+    const calibrator = new TailCalibrator({}, history);
+    const max = Math.max(...history);
+    const near = calibrator.probability(max + 1);
+    const far = calibrator.probability(max + 2);
+    expect(far).toBeGreaterThan(0);
+    expect(far).toBeLessThan(near);
+    expect(near).toBeLessThan(1 / n);
+  });
+
+  // Bug: the exponential tail is scaled by the mean excess over the tail threshold, which
+  // over-states light tails, so a value just past everything seen gets more than 1/n.
+  it.failing.each(['half-normal', 'uniform'] as Distribution[])(
+    'gives a value just beyond the maximum a probability below 1/n (%s history)',
+    (distribution) => {
+      for (const n of [500, 1000, 5000]) {
+        const history = draws(distribution, n, 1);
+        const calibrator = new TailCalibrator({}, history);
+        const max = Math.max(...history);
+        expect(calibrator.probability(max + 1e-9 * Math.max(1, max))).toBeLessThan(1 / n);
+      }
+    },
+  );
+
+  it.each(DISTRIBUTIONS)('rawForProbability inverts probability (%s history)', (distribution) => {
+    const n = 2000;
+    // rawForProbability answers for the long-run distribution, so switch the recent floor off.
+    const calibrator = new TailCalibrator({ recentWindow: 0 }, draws(distribution, n, 9));
+    let previousRaw = Number.POSITIVE_INFINITY;
+    for (const p of [1e-7, 1e-5, 1e-4, 1e-3, 0.005, 0.01, 0.05, 0.1, 0.3, 0.5, 0.9]) {
+      const raw = calibrator.rawForProbability(p);
+      expect(raw).toBeLessThanOrEqual(previousRaw);
+      previousRaw = raw;
+      const back = calibrator.probability(raw);
+      if (p < 0.005) {
+        // In the fitted tail the inverse is exact up to rounding.
+        expect(Math.abs(back - p) / p).toBeLessThan(1e-6);
+      } else if (distribution !== 'quantised') {
+        // In the empirical body it is exact up to the rank resolution of the history.
+        expect(Math.abs(back - p)).toBeLessThanOrEqual(2 / n);
+      } else {
+        // With ties, P(raw' ≥ x) jumps; the inverse lands on the step that covers p.
+        expect(back).toBeGreaterThanOrEqual(p - 1 / n);
+      }
+    }
+  });
+
+  it.each<[string, Partial<CalibratorOptions>, number]>([
+    ['default options', {}, 3000],
+    [
+      'a small window that evicted most of its history',
+      { capacity: 300, minHistory: 20, recentWindow: 50 },
+      1000,
+    ],
+  ])('snapshot → new calibrator gives identical probabilities (%s)', (_name, options, pushes) => {
+    const calibrator = new TailCalibrator(options);
+    const history = draws('half-normal', pushes, 21);
+    for (const raw of history) calibrator.update(raw);
+    const snapshot = calibrator.snapshot();
+    const capacity = options.capacity ?? DEFAULT_CALIBRATOR_OPTIONS.capacity;
+    expect(snapshot).toEqual(history.slice(-capacity));
+    const restored = new TailCalibrator(options, JSON.parse(JSON.stringify(snapshot)));
+    expect(restored.size).toBe(calibrator.size);
+    for (let raw = 0; raw < 8; raw += 0.01) {
+      expect(Object.is(restored.probability(raw), calibrator.probability(raw))).toBe(true);
+    }
+    for (const p of [1e-6, 1e-3, 0.1, 0.5]) {
+      expect(Object.is(restored.rawForProbability(p), calibrator.rawForProbability(p))).toBe(true);
+    }
+  });
+
+  // Bug: snapshot() saves only the long-run history, so when capacity < recentWindow the restored
+  // recent window is shorter than the original's and the recent-novelty floor differs.
+  it.failing('snapshot → new calibrator gives identical probabilities when capacity < recentWindow', () => {
+    const options = { capacity: 100, minHistory: 20, recentWindow: 150 };
+    const calibrator = new TailCalibrator(options, draws('half-normal', 1000, 21));
+    const restored = new TailCalibrator(options, calibrator.snapshot());
+    for (let raw = 0; raw < 8; raw += 0.01)
+      expect(restored.probability(raw)).toBe(calibrator.probability(raw));
+  });
+
+  it('never calls a value rarer than its rank among the last recentWindow raw scores', () => {
+    const recentWindow = 40;
+    const history = draws('exponential', 2000, 13);
+    const calibrator = new TailCalibrator({ recentWindow }, history);
+    const recent = history.slice(-recentWindow);
+    for (const raw of [0, 0.5, 1, 2, 3, 5, 8, 100]) {
+      const rank = recent.filter((v) => v >= raw).length;
+      expect(calibrator.probability(raw)).toBeGreaterThanOrEqual(rank / recentWindow);
+    }
+  });
+
+  it('is causal: asking about a value neither stores it nor changes later answers', () => {
+    const history = draws('exponential', 500, 4);
+    const asked = new TailCalibrator({}, history);
+    const untouched = new TailCalibrator({}, history);
+    for (const raw of [0.1, 1, 5, 50, 500]) {
+      const p = asked.probability(raw);
+      expect(asked.probability(raw)).toBe(p);
+      expect(asked.rawForProbability(1e-4)).toBe(untouched.rawForProbability(1e-4));
+    }
+    expect(asked.size).toBe(untouched.size);
+    expect(asked.snapshot()).toEqual(untouched.snapshot());
+  });
+
+  it("is causal: a value's probability is the same whether or not it is pushed afterwards", () => {
+    const history = draws('half-normal', 300, 8);
+    const later = new TailCalibrator({}, history);
+    const never = new TailCalibrator({}, history);
+    const x = 4.2;
+    const before = later.probability(x);
+    later.update(x);
+    expect(never.probability(x)).toBe(before);
+    // …and pushing it does change what later values are compared with.
+    expect(later.probability(x)).not.toBe(before);
+  });
+});

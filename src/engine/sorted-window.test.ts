@@ -1,0 +1,89 @@
+import { SortedWindow } from './sorted-window';
+import { seededRandom } from './test-support';
+
+/** Linear-interpolation quantile of a plain array, the reference SortedWindow must match. */
+function referenceQuantile(values: number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const pos = q * (sorted.length - 1);
+  const lo = Math.floor(pos);
+  const hi = Math.min(lo + 1, sorted.length - 1);
+  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
+}
+
+const QUANTILES = [0, 0.01, 0.1, 0.25, 0.5, 0.75, 0.9, 0.98, 1];
+
+describe('SortedWindow', () => {
+  it.each([
+    { capacity: 1, pushes: 50, seed: 1, ties: false },
+    { capacity: 7, pushes: 300, seed: 2, ties: false },
+    { capacity: 64, pushes: 500, seed: 3, ties: true },
+    { capacity: 500, pushes: 300, seed: 4, ties: true },
+  ])(
+    'matches a brute-force window (capacity $capacity, $pushes pushes, ties $ties)',
+    ({ capacity, pushes, seed, ties }) => {
+      const random = seededRandom(seed);
+      const window = new SortedWindow(capacity);
+      const pushed: number[] = [];
+      for (let k = 0; k < pushes; k++) {
+        const value = ties ? Math.floor(random() * 10) : (random() - 0.5) * 1e3;
+        window.push(value);
+        pushed.push(value);
+        const live = pushed.slice(-capacity);
+        expect(window.length).toBe(live.length);
+        for (const q of QUANTILES) expect(window.quantile(q)).toBe(referenceQuantile(live, q));
+        expect(window.median()).toBe(window.quantile(0.5));
+        const probe = live[Math.floor(random() * live.length)]! + (random() < 0.5 ? 0 : 0.5);
+        const atLeast = live.filter((v) => v >= probe);
+        expect(window.countAtLeast(probe)).toBe(atLeast.length);
+        if (atLeast.length > 0) {
+          expect(window.meanAtLeast(probe)).toBeCloseTo(
+            atLeast.reduce((s, v) => s + v, 0) / atLeast.length,
+            9,
+          );
+        } else {
+          expect(window.meanAtLeast(probe)).toBeNaN();
+        }
+        expect(window.toArray()).toEqual(live);
+      }
+    },
+  );
+
+  it('evicts the oldest value, not the smallest or largest', () => {
+    const window = new SortedWindow(3);
+    for (const value of [5, 1, 9, 3]) window.push(value);
+    expect(window.toArray()).toEqual([1, 9, 3]);
+    expect(window.quantile(0)).toBe(1);
+    expect(window.quantile(1)).toBe(9);
+    window.push(0);
+    expect(window.toArray()).toEqual([9, 3, 0]);
+    expect(window.quantile(0)).toBe(0);
+  });
+
+  it('evicts exactly one copy of a repeated value', () => {
+    const window = new SortedWindow(3);
+    for (const value of [1, 1, 1, 2]) window.push(value);
+    expect(window.toArray()).toEqual([1, 1, 2]);
+    expect(window.countAtLeast(1)).toBe(3);
+    expect(window.countAtLeast(2)).toBe(1);
+  });
+
+  it('answers NaN / 0 when empty', () => {
+    const window = new SortedWindow(4);
+    expect(window.length).toBe(0);
+    expect(window.quantile(0.5)).toBeNaN();
+    expect(window.median()).toBeNaN();
+    expect(window.meanAtLeast(0)).toBeNaN();
+    expect(window.countAtLeast(0)).toBe(0);
+    expect(window.toArray()).toEqual([]);
+  });
+
+  it('counts values at or above a probe, inclusively', () => {
+    const window = new SortedWindow(10);
+    for (const value of [1, 2, 2, 3]) window.push(value);
+    expect(window.countAtLeast(2)).toBe(3);
+    expect(window.countAtLeast(2.5)).toBe(1);
+    expect(window.countAtLeast(-Infinity)).toBe(4);
+    expect(window.countAtLeast(Infinity)).toBe(0);
+    expect(window.meanAtLeast(2)).toBeCloseTo(7 / 3, 12);
+  });
+});
