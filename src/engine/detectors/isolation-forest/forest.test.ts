@@ -97,12 +97,19 @@ describe('IsolationForest scores', () => {
     expect(rest[rest.length >> 1]).toBeLessThan(0.5);
   });
 
+  it('scores a matrix tree by tree exactly as row by row', () => {
+    const data = gaussianRows(300, 4, 8);
+    const forest = IsolationForest.fit(data, 4, { trees: 40, sampleSize: 64, seed: 3 });
+    const byRow = Float64Array.from({ length: 300 }, (_, r) => forest.scoreRow(data, r * 4));
+    expect(forest.scoreRows(data)).toEqual(byRow);
+  });
+
   it('gives every row 0.5 when all rows are identical (trees are single leaves)', () => {
     const data = new Float64Array(300).fill(4);
     const forest = IsolationForest.fit(data, 3, { trees: 5, sampleSize: 64, seed: 1 });
     expect(forest.nodeCount).toBe(5);
-    expect(forest.scoreRow([4, 4, 4])).toBeCloseTo(0.5, 12);
-    expect(forest.scoreRow([100, -3, 4])).toBeCloseTo(0.5, 12);
+    expect(forest.scoreRow(Float64Array.of(4, 4, 4))).toBeCloseTo(0.5, 12);
+    expect(forest.scoreRow(Float64Array.of(100, -3, 4))).toBeCloseTo(0.5, 12);
   });
 
   it('splits on a column only when it varies', () => {
