@@ -25,6 +25,7 @@ import {
   FilledSeries,
   forecastablePoints,
   lookback,
+  trainingTargets,
   trainingWindows,
   type WindowShape,
   writeWindow,
@@ -70,9 +71,12 @@ export class LstmDetector implements Detector {
     const backend = await ensureTfBackend();
     if (context.signal?.aborted) throw new FitAbortedError();
     const { config } = this;
-    const normalisation = robustLocationScale(series.values.subarray(0, end));
     const shape = this.windowShape(context.period, end);
-    const windows = trainingWindows(series.values, end, shape, normalisation, config.maxTrainingWindows);
+    const targets = trainingTargets(series.values, end, shape, config.maxTrainingWindows);
+    // the scale of the span actually trained on, not of all history (a long trend would inflate it)
+    const spanStart = Math.max(0, (targets[0] ?? 0) - lookback(shape));
+    const normalisation = robustLocationScale(series.values.subarray(spanStart, end));
+    const windows = trainingWindows(series.values, end, targets, shape, normalisation);
     const base = {
       window: shape.window,
       channels: shape.channels,

@@ -3,6 +3,7 @@ import {
   FilledSeries,
   forecastablePoints,
   lookback,
+  trainingTargets,
   trainingWindows,
   type WindowShape,
   writeWindow,
@@ -75,19 +76,21 @@ describe('writeWindow', () => {
 describe('trainingWindows', () => {
   it('never uses a gap as a target and keeps the most recent windows', () => {
     const values = Float64Array.from([1, 2, 3, 4, Number.NaN, 6, 7, 8, Number.NaN, 10]);
-    const all = trainingWindows(values, 10, plain, identity, 100);
+    const targets = trainingTargets(values, 10, plain, 100);
+    expect(targets).toEqual([3, 5, 6, 7, 9]);
+    const all = trainingWindows(values, 10, targets, plain, identity);
     // targets 3, 5, 6, 7, 9 (4 and 8 are gaps); target 3's window is [1, 2, 3]
     expect(all.count).toBe(5);
     expect(Array.from(all.ys)).toEqual([4 - 3, 6 - 4, 7 - 6, 8 - 7, 10 - 8]);
     expect(Array.from(all.xs.subarray(0, 3))).toEqual([-2, -1, 0]);
-    const recent = trainingWindows(values, 10, plain, identity, 2);
+    const recent = trainingWindows(values, 10, trainingTargets(values, 10, plain, 2), plain, identity);
     expect(Array.from(recent.ys)).toEqual([8 - 7, 10 - 8]);
     expect(recent.xs.length).toBe(2 * 3);
   });
 
   it('reads nothing at or after `end`', () => {
     const values = Float64Array.from([1, 2, 3, 4, 5, 6, 1000]);
-    const windows = trainingWindows(values, 6, plain, identity, 100);
+    const windows = trainingWindows(values, 6, trainingTargets(values, 6, plain, 100), plain, identity);
     expect(Array.from(windows.ys)).toEqual([1, 1, 1]);
     expect(Math.max(...windows.xs)).toBe(0);
   });

@@ -100,21 +100,32 @@ export interface TrainingWindows {
 }
 
 /**
- * The most recent `maxWindows` windows of [0, end) whose target is known (a gap is never a target).
+ * Targets of the most recent `maxWindows` training windows of [0, end), oldest first: known points
+ * (a gap is never a target) with a full window.
  */
-export function trainingWindows(
+export function trainingTargets(
   values: Float64Array,
   end: number,
   shape: WindowShape,
-  normalisation: Normalisation,
   maxWindows: number,
-): TrainingWindows {
-  const filled = new FilledSeries(values, 0, end, normalisation);
+): number[] {
+  const filled = new FilledSeries(values, 0, end, { center: 0, scale: 1 });
   const targets: number[] = [];
   for (let i = end - 1; i >= lookback(shape) && targets.length < maxWindows; i--) {
     if (!Number.isNaN(values[i]!) && hasWindow(filled, shape, i)) targets.push(i);
   }
-  targets.reverse();
+  return targets.reverse();
+}
+
+/** The training windows of the given targets (all before `end`). */
+export function trainingWindows(
+  values: Float64Array,
+  end: number,
+  targets: readonly number[],
+  shape: WindowShape,
+  normalisation: Normalisation,
+): TrainingWindows {
+  const filled = new FilledSeries(values, 0, end, normalisation);
   const stride = shape.window * shape.channels;
   const xs = new Float32Array(targets.length * stride);
   const ys = new Float32Array(targets.length);
