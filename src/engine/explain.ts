@@ -21,7 +21,7 @@ export function explainPoint({ value, expected, lower, upper, spread, detector }
     return `value ${formatValue(value)} is unusual for this series (${detector})`;
   }
   const range = `${formatValue(lower)}–${formatValue(upper)}`;
-  const sigma = spread > 0 ? ` (${formatValue(Math.abs(value - expected) / spread)}σ)` : '';
+  const sigma = spread > 0 ? ` (${(Math.abs(value - expected) / spread).toFixed(1)}σ)` : '';
   if (value > upper) return `value ${formatValue(value)} above expected ${range}${sigma}, ${detector}`;
   if (value < lower) return `value ${formatValue(value)} below expected ${range}${sigma}, ${detector}`;
   return `value ${formatValue(value)} within ${range} but its recent pattern is unusual, ${detector}`;

@@ -1,5 +1,7 @@
 import type { DetectorId } from '../contract';
 import type { Detector } from './detector';
+import { IsolationForestDetector } from './detectors/isolation-forest/isolation-forest-detector';
+import { LstmDetector } from './detectors/lstm/lstm-detector';
 import { RobustDetector } from './detectors/robust/robust-detector';
 
 /** What the engine needs to know to run one single (non-composite) detector. */
@@ -28,8 +30,25 @@ registerDetector({
   description: 'Seasonal robust baseline (median of past seasons, robust spread); no training needed.',
 });
 
+registerDetector({
+  id: 'isolation-forest',
+  create: () => new IsolationForestDetector(),
+  refitGrowth: 1.5,
+  minFitPoints: 128,
+  description:
+    'Isolation forest over windowed features (value, change, seasonal deviation, local statistics).',
+});
+
+registerDetector({
+  id: 'lstm',
+  create: () => new LstmDetector(),
+  refitGrowth: 2,
+  minFitPoints: 256,
+  description: 'LSTM forecaster (TensorFlow.js); the band and score come from its forecast residuals.',
+});
+
 /** The members whose calibrated scores the ensemble combines. */
-export const ENSEMBLE_MEMBERS: ReadonlyArray<DetectorEntry['id']> = ['robust'];
+export const ENSEMBLE_MEMBERS: ReadonlyArray<DetectorEntry['id']> = ['robust', 'isolation-forest'];
 
 export function detectorEntry(id: DetectorEntry['id']): DetectorEntry {
   const entry = entries.get(id);

@@ -86,24 +86,29 @@ export async function scorePrepared(
   const memberProbability = members.map((m, k) =>
     calibrate(run.raws[k]!.raw, new TailCalibrator({}, calibration[m.id] ?? [])),
   );
-  const band = bandOf(run.raws, series, threshold, members.length, calibration[BAND_CALIBRATOR] ?? []);
+  const band = bandOf(run.raws, series, threshold, calibration[BAND_CALIBRATOR] ?? []);
   const score = new Float64Array(n).fill(Number.NaN);
   const driver = new Int16Array(n).fill(-1);
   const anomaly = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
-    let best = Number.NaN;
+    let sum = 0;
     let available = 0;
+    let top = -1;
     for (let k = 0; k < members.length; k++) {
       const p = memberProbability[k]!.probabilities[i]!;
       if (Number.isNaN(p)) continue;
+      const memberScore = scoreFromTailProbability(p);
+      sum += memberScore;
       available++;
-      if (!(p >= best)) {
-        best = p;
+      if (memberScore > top) {
+        top = memberScore;
         driver[i] = k;
       }
     }
     if (available === 0) continue;
-    score[i] = scoreFromTailProbability(Math.min(1, best * available));
+    // One member: its calibrated score. Several (the ensemble): the mean of their scores, i.e. the
+    // geometric mean of their tail probabilities, so one member alone rarely flags a point.
+    score[i] = sum / available;
     anomaly[i] = score[i]! >= threshold ? 1 : 0;
   }
   if (firstSlot < n && Number.isNaN(score[n - 1]!)) {
@@ -271,17 +276,11 @@ function calibrate(
 }
 
 /** Expected value and band from the first member that forecasts, the band calibrated on |z|. */
-function bandOf(
-  raws: RawScores[],
-  series: PreparedSeries,
-  threshold: number,
-  members: number,
-  history: number[],
-) {
+function bandOf(raws: RawScores[], series: PreparedSeries, threshold: number, history: number[]) {
   const n = series.values.length;
   const source = raws.find((r) => r.expected.some((e) => !Number.isNaN(e))) ?? raws[0]!;
   const calibrator = new TailCalibrator({}, history);
-  const pFlag = tailProbabilityFromScore(threshold) / members;
+  const pFlag = tailProbabilityFromScore(threshold);
   const lower = new Float64Array(n).fill(Number.NaN);
   const upper = new Float64Array(n).fill(Number.NaN);
   for (let i = 0; i < n; i++) {
