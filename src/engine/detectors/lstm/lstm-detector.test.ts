@@ -173,11 +173,11 @@ describe('fit', () => {
     expect(training.epochsRun).toBe(progress.length);
   });
 
-  it('is reproducible for a seed, and the seed matters', async () => {
+  it('is reproducible for a seed, the seed matters, and points from `end` on do not', async () => {
     const tiny: LstmOptions = { ...SMALL, epochs: 1, maxTrainingWindows: 200 };
-    const weights = async (seed: number) => {
+    const weights = async (seed: number, data = series) => {
       const fitted = new LstmDetector(tiny);
-      await fitted.fit(series, 400, context({ seed }));
+      await fitted.fit(data, 400, context({ seed }));
       const bytes = fitted.save().blobs!['weights.bin']!;
       fitted.dispose();
       return Array.from(bytes);
@@ -185,6 +185,13 @@ describe('fit', () => {
     const first = await weights(7);
     expect(await weights(7)).toEqual(first);
     expect(await weights(8)).not.toEqual(first);
+    // and it learns from [0, end) only
+    expect(
+      await weights(
+        7,
+        withValues(series, (values) => values.fill(-1e9, 400)),
+      ),
+    ).toEqual(first);
   });
 
   it('uses the season as a second input channel when the context has a period', async () => {

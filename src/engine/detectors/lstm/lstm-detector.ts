@@ -20,11 +20,12 @@ import {
   type ModelBlobs,
   modelToBlobs,
 } from './state';
-import { FitAbortedError, trainForecaster } from './train';
+import { FitAbortedError, type TrainResult, trainForecaster } from './train';
 import {
   FilledSeries,
   forecastablePoints,
   lookback,
+  type Normalisation,
   trainingTargets,
   trainingWindows,
   type WindowShape,
@@ -70,61 +71,29 @@ export class LstmDetector implements Detector {
     checkRange(series, 0, end);
     const backend = await ensureTfBackend();
     if (context.signal?.aborted) throw new FitAbortedError();
-    const { config } = this;
-    const shape = this.windowShape(context.period, end);
-    const targets = trainingTargets(series.values, end, shape, config.maxTrainingWindows);
-    // the scale of the span actually trained on, not of all history (a long trend would inflate it)
-    const spanStart = Math.max(0, (targets[0] ?? 0) - lookback(shape));
-    const normalisation = robustLocationScale(series.values.subarray(spanStart, end));
-    const windows = trainingWindows(series.values, end, targets, shape, normalisation);
-    const base = {
-      window: shape.window,
-      channels: shape.channels,
-      period: shape.period,
-      units: config.units,
-    };
-    const scoring = {
-      clip: config.clip,
-      normalisation,
-      residualWindow: config.residualWindow,
-      priorWeight: config.priorWeight,
-      smoothingSpan: config.smoothingSpan,
-      minSpreadFraction: config.minSpreadFraction,
-      predictBatchSize: config.predictBatchSize,
-    };
-    const training = { points: end, windows: windows.count, backend };
-    if (windows.count < config.minTrainingWindows) {
-      const untrained = { ...training, epochsRun: 0, trainLoss: null, validationLoss: null };
-      this.replace(
-        { trained: false, ...base, ...scoring, residualScale: 0, training: untrained },
-        null,
-        null,
-      );
+    const { shape, normalisation, windows } = this.trainingData(series.values, end, context.period);
+    const untrained = this.untrainedParams(shape, normalisation, {
+      points: end,
+      windows: windows.count,
+      backend,
+    });
+    if (windows.count < this.config.minTrainingWindows) {
+      this.replace(untrained, null, null);
       return;
     }
-    const model = buildForecaster(base, context.seed);
+    const model = buildForecaster(untrained, context.seed);
     try {
-      const result = await trainForecaster(model, windows, base, {
-        ...config,
+      const result = await trainForecaster(model, windows, untrained, {
+        ...this.config,
         seed: context.seed,
         onProgress: context.onProgress,
         signal: context.signal,
       });
+      if (!Number.isFinite(result.residualScale)) {
+        throw new Error('lstm: training diverged (non-finite residuals); try a lower learningRate');
+      }
       const blobs = await modelToBlobs(model);
-      const fitted = {
-        ...training,
-        epochsRun: result.epochsRun,
-        trainLoss: finiteOrNull(result.trainLoss),
-        validationLoss: finiteOrNull(result.validationLoss),
-      };
-      const params = {
-        trained: true,
-        ...base,
-        ...scoring,
-        residualScale: result.residualScale,
-        training: fitted,
-      };
-      this.replace(params, model, blobs);
+      this.replace(trainedParams(untrained, result), model, blobs);
     } catch (error) {
       model.dispose();
       throw error;
@@ -182,6 +151,40 @@ export class LstmDetector implements Detector {
     this.replace(null, null, null);
   }
 
+  /** The most recent windows of [0, end), normalised with the robust location/scale of their span. */
+  private trainingData(values: Float64Array, end: number, period: number | null) {
+    const shape = this.windowShape(period, end);
+    const targets = trainingTargets(values, end, shape, this.config.maxTrainingWindows);
+    // the span actually trained on, not all history: a long trend would inflate the scale
+    const spanStart = Math.max(0, (targets[0] ?? 0) - lookback(shape));
+    const normalisation = robustLocationScale(values.subarray(spanStart, end));
+    return { shape, normalisation, windows: trainingWindows(values, end, targets, shape, normalisation) };
+  }
+
+  private untrainedParams(
+    shape: WindowShape,
+    normalisation: Normalisation,
+    data: { points: number; windows: number; backend: string },
+  ): LstmParams {
+    const { config } = this;
+    return {
+      trained: false,
+      window: shape.window,
+      channels: shape.channels,
+      period: shape.period,
+      units: config.units,
+      clip: config.clip,
+      normalisation,
+      residualScale: 0,
+      residualWindow: config.residualWindow,
+      priorWeight: config.priorWeight,
+      smoothingSpan: config.smoothingSpan,
+      minSpreadFraction: config.minSpreadFraction,
+      predictBatchSize: config.predictBatchSize,
+      training: { ...data, epochsRun: 0, trainLoss: null, validationLoss: null },
+    };
+  }
+
   /** The season channel is used only with a period and at least a season of windows to learn it. */
   private windowShape(period: number | null, end: number): WindowShape {
     const { window, clip, seasonalChannel, minTrainingWindows } = this.config;
@@ -229,6 +232,20 @@ export class LstmDetector implements Detector {
     this.model = model;
     this.blobs = blobs;
   }
+}
+
+function trainedParams(untrained: LstmParams, result: TrainResult): LstmParams {
+  return {
+    ...untrained,
+    trained: true,
+    residualScale: result.residualScale,
+    training: {
+      ...untrained.training,
+      epochsRun: result.epochsRun,
+      trainLoss: finiteOrNull(result.trainLoss),
+      validationLoss: finiteOrNull(result.validationLoss),
+    },
+  };
 }
 
 function residualScoring(params: LstmParams): ResidualScoring {
