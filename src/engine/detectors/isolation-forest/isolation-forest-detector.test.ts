@@ -1,6 +1,6 @@
 import type { DetectorState, RawScores, SeriesView } from '../../detector';
 import { FEATURE_COUNT } from './features';
-import { IsolationForestDetector } from './isolation-forest-detector';
+import { IsolationForestDetector, type IsolationForestOptions } from './isolation-forest-detector';
 import { rocAuc } from './rank-metrics';
 import { type AnomalyKind, labelledSeries } from './synthetic';
 
@@ -205,6 +205,27 @@ describe('IsolationForestDetector determinism and persistence', () => {
       const out = detector.score(view(values), 0, values.length);
       expect(out.raw.every((r) => Number.isNaN(r))).toBe(true);
     }
+  });
+
+  it.each([-1, 1501, 2.5, Number.NaN])('refuses to fit on [0, %d)', async (end) => {
+    await expect(
+      new IsolationForestDetector().fit(view(values), end, { period: 48, seed: 1 }),
+    ).rejects.toThrow(RangeError);
+  });
+
+  it.each([0, -48, 48.5])('refuses a period of %d', async (period) => {
+    await expect(new IsolationForestDetector().fit(view(values), 1000, { period, seed: 1 })).rejects.toThrow(
+      /period/,
+    );
+  });
+
+  it.each<[string, Partial<IsolationForestOptions>]>([
+    ['a ψ of 1', { sampleSize: 1 }],
+    ['no trees', { trees: 0 }],
+    ['a fractional window', { shortWindow: 2.5 }],
+    ['an unknown option', { depth: 3 } as Partial<IsolationForestOptions>],
+  ])('rejects options with %s', (_, options) => {
+    expect(() => new IsolationForestDetector(options)).toThrow(/isolation-forest options/);
   });
 
   it('honours an aborted fit', async () => {

@@ -39,8 +39,8 @@ export const DEFAULT_ISOLATION_FOREST_OPTIONS: IsolationForestOptions = {
 const STATE_VERSION = 1;
 const count = z.number().int().positive();
 const finite = z.number().finite();
-const paramsSchema = z.object({
-  options: z.object({
+const optionsSchema = z
+  .object({
     shortWindow: count,
     longWindow: count,
     seasons: count,
@@ -51,7 +51,10 @@ const paramsSchema = z.object({
     spreadWindow: count,
     minResiduals: count,
     minSpread: z.number().nonnegative(),
-  }),
+  })
+  .strict();
+const paramsSchema = z.object({
+  options: optionsSchema,
   period: count.nullable(),
   scaling: z.object({ center: finite, scale: finite.positive(), residualScale: finite.positive() }),
   trainingRows: z.number().int().nonnegative(),
@@ -62,8 +65,9 @@ type IsolationForestParams = z.infer<typeof paramsSchema>;
 /**
  * Isolation forest over causal windowed features (see features.ts). `raw` is the forest's anomaly
  * score s = 2^(−E[h]/c(ψ)) in (0, 1): about 0.5 and below for ordinary points, towards 1 for points
- * isolated in few splits. `expected` is the seasonal robust baseline and `spread` the robust σ of
- * its recent residuals, so the band matches the robust detector's idea of normal.
+ * isolated in few splits. `expected` is the robust detector's seasonal baseline (`seasonalBaseline`,
+ * with this detector's own seasons and level window) and `spread` the robust σ of its residuals over
+ * the last `spreadWindow` points, both from the past only.
  *
  * Unusual inputs: a gap (NaN value), and points whose windows are still warming up, get raw NaN.
  * A fit with fewer than `minTrainingRows` complete rows grows no forest: the detector is still
@@ -76,7 +80,9 @@ export class IsolationForestDetector implements Detector {
   private state: { params: IsolationForestParams; forest: IsolationForest | null } | null = null;
 
   constructor(options: Partial<IsolationForestOptions> = {}) {
-    this.options = { ...DEFAULT_ISOLATION_FOREST_OPTIONS, ...options };
+    const parsed = optionsSchema.safeParse({ ...DEFAULT_ISOLATION_FOREST_OPTIONS, ...options });
+    if (!parsed.success) throw new RangeError(`isolation-forest options: ${z.prettifyError(parsed.error)}`);
+    this.options = parsed.data;
   }
 
   get fitted(): boolean {
@@ -89,11 +95,19 @@ export class IsolationForestDetector implements Detector {
   }
 
   async fit(series: SeriesView, end: number, context: FitContext): Promise<void> {
-    const stop = Math.min(Math.max(0, Math.floor(end)), series.values.length);
-    const period = context.period !== null && context.period >= 1 ? context.period : null;
-    const base = baselineResiduals(series.values, 0, stop, period, this.options);
-    const scaling = learnScaling(series.values, stop, base);
-    const { data } = completeRows(featureRows(series.values, 0, stop, base, scaling, this.options), 0);
+    if (!(Number.isInteger(end) && end >= 0 && end <= series.values.length)) {
+      throw new RangeError(`isolation-forest: cannot fit on [0, ${end}) of ${series.values.length} points`);
+    }
+    const { period } = context;
+    if (period !== null && !(Number.isInteger(period) && period >= 1)) {
+      throw new RangeError(
+        `isolation-forest: the period must be a positive whole number of steps, got ${period}`,
+      );
+    }
+    context.signal?.throwIfAborted();
+    const base = baselineResiduals(series.values, 0, end, period, this.options);
+    const scaling = learnScaling(series.values, end, base);
+    const { data } = completeRows(featureRows(series.values, 0, end, base, scaling, this.options), 0);
     context.signal?.throwIfAborted();
     const trainingRows = data.length / FEATURE_COUNT;
     const forest =
