@@ -1,4 +1,4 @@
-import { createDataFrame, type DataFrame, dateTimeFormatISO, FieldType } from '@grafana/data';
+import { createDataFrame, type DataFrame, dateTimeFormat, FieldType } from '@grafana/data';
 import type { Region, ScoreResponse } from '@tidemark/core';
 import type { AnnotationRegion } from './api';
 import { seriesTitle } from './frames';
@@ -33,7 +33,7 @@ function titleOf(region: AnnotationRegion): string {
 }
 
 function textOf(region: Region & { detectorName?: string }): string {
-  const peak = `peak score ${Math.round(region.peakScore)} at ${dateTimeFormatISO(region.peakTime)}`;
+  const peak = `peak score ${Math.round(region.peakScore)} at ${dateTimeFormat(region.peakTime, { timeZone: 'utc', format: 'YYYY-MM-DD HH:mm:ss' })} UTC`;
   const by = region.detectorName ? ` — continuous detector "${region.detectorName}"` : '';
   return `${region.explanation} (${peak})${by}`;
 }

@@ -68,6 +68,9 @@ export function frameFromSeries(series: ScoredSeries, refId: string, extraNotice
       number('expected', series.expected, {
         custom: { lineWidth: 1, lineStyle: { fill: 'dash', dash: [6, 4] }, fillOpacity: 0 },
       }),
+      number('lower', series.lower, {
+        custom: { lineWidth: 0, fillOpacity: 0, hideFrom: { legend: true, tooltip: false, viz: false } },
+      }),
       number('upper', series.upper, {
         custom: {
           // Grafana's time-series panel fills from this field down to the lower one: the band.
@@ -76,9 +79,6 @@ export function frameFromSeries(series: ScoredSeries, refId: string, extraNotice
           lineWidth: 0,
           hideFrom: { legend: true, tooltip: false, viz: false },
         },
-      }),
-      number('lower', series.lower, {
-        custom: { lineWidth: 0, fillOpacity: 0, hideFrom: { legend: true, tooltip: false, viz: false } },
       }),
       number('score', series.score, scoreConfig(series.threshold)),
       {

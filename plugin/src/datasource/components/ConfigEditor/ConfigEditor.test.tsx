@@ -1,0 +1,65 @@
+import type { DataSourceSettings } from '@grafana/data';
+import { fireEvent, render, screen } from '@testing-library/react';
+import React from 'react';
+import { TEST_IDS } from '../../../constants/tests';
+import type { TidemarkOptions, TidemarkSecureOptions } from '../../types';
+import { ConfigEditor } from './ConfigEditor';
+
+function settings(overrides: Partial<DataSourceSettings<TidemarkOptions, TidemarkSecureOptions>> = {}) {
+  return {
+    id: 1,
+    uid: 'tm',
+    name: 'Tidemark',
+    jsonData: { scorerUrl: 'http://scorer:8080' },
+    secureJsonFields: {},
+    secureJsonData: {},
+    ...overrides,
+  } as DataSourceSettings<TidemarkOptions, TidemarkSecureOptions>;
+}
+
+describe('ConfigEditor', () => {
+  it('stores the scorer URL in jsonData', () => {
+    const onOptionsChange = jest.fn();
+    render(<ConfigEditor options={settings()} onOptionsChange={onOptionsChange} />);
+    fireEvent.change(screen.getByTestId(TEST_IDS.configEditor.scorerUrl), {
+      target: { value: ' http://tm:9000 ' },
+    });
+    expect(onOptionsChange).toHaveBeenCalledWith(
+      expect.objectContaining({ jsonData: { scorerUrl: 'http://tm:9000' } }),
+    );
+  });
+
+  it('stores the token only in secureJsonData', () => {
+    const onOptionsChange = jest.fn();
+    render(<ConfigEditor options={settings()} onOptionsChange={onOptionsChange} />);
+    fireEvent.change(screen.getByTestId(TEST_IDS.configEditor.token), { target: { value: 's3cret' } });
+    const saved = onOptionsChange.mock.calls[0][0];
+    expect(saved.secureJsonData).toEqual({ token: 's3cret' });
+    expect(JSON.stringify(saved.jsonData)).not.toContain('s3cret');
+  });
+
+  it('shows a configured token as set, and reset clears it', () => {
+    const onOptionsChange = jest.fn();
+    render(
+      <ConfigEditor
+        options={settings({ secureJsonFields: { token: true } })}
+        onOptionsChange={onOptionsChange}
+      />,
+    );
+    expect(screen.getByDisplayValue('configured')).toBeDisabled();
+    fireEvent.click(screen.getByRole('button', { name: 'Reset' }));
+    expect(onOptionsChange).toHaveBeenCalledWith(
+      expect.objectContaining({ secureJsonFields: { token: false }, secureJsonData: { token: '' } }),
+    );
+  });
+
+  it('flags a URL without a scheme', () => {
+    render(
+      <ConfigEditor
+        options={settings({ jsonData: { scorerUrl: 'scorer:8080' } })}
+        onOptionsChange={jest.fn()}
+      />,
+    );
+    expect(screen.getByText('Use an http:// or https:// URL')).toBeInTheDocument();
+  });
+});

@@ -1,0 +1,65 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import datasource from './datasource/plugin.json';
+import panel from './panel/plugin.json';
+import app from './plugin.json';
+
+/** The rules Grafana's plugin schema and validator apply to every plugin.json. */
+const ID = /^[0-9a-z]+-([0-9a-z]+-)?(app|panel|datasource)$/;
+const manifests = [
+  ['app', app, '.'],
+  ['datasource', datasource, 'datasource'],
+  ['panel', panel, 'panel'],
+] as const;
+
+describe.each(manifests)('%s plugin.json', (type, json, dir) => {
+  it('has a valid id of its type', () => {
+    expect(json.type).toBe(type);
+    expect(json.id).toMatch(ID);
+    expect(json.id.endsWith(`-${type}`)).toBe(true);
+  });
+
+  it('has info with logos that exist, keywords, version and updated placeholders', () => {
+    expect(json.info.keywords.length).toBeGreaterThan(0);
+    expect(json.info.description.length).toBeGreaterThan(20);
+    expect(json.info.author.name).toBeTruthy();
+    expect(json.info.version).toBe('%VERSION%');
+    expect(json.info.updated).toBe('%TODAY%');
+    for (const logo of [json.info.logos.small, json.info.logos.large]) {
+      expect(existsSync(join(__dirname, dir, logo))).toBe(true);
+    }
+  });
+
+  it('declares the Grafana version it needs', () => {
+    expect(json.dependencies.grafanaDependency).toMatch(/^>=1[2-9]\.\d+\.\d+$/);
+  });
+});
+
+describe('app includes', () => {
+  it('includes the nested data source and panel by path, with matching names', () => {
+    for (const nested of [datasource, panel]) {
+      const include = app.includes.find((i) => i.type === nested.type);
+      expect(include).toMatchObject({ name: nested.name, path: `${nested.type}/plugin.json` });
+    }
+  });
+
+  it('has exactly one default page', () => {
+    expect(app.includes.filter((i) => 'defaultNav' in i && i.defaultNav)).toHaveLength(1);
+  });
+});
+
+describe('data source', () => {
+  it('is a frontend data source with metrics and annotations', () => {
+    expect(datasource).toMatchObject({ metrics: true, annotations: true, backend: false });
+  });
+
+  it('proxies to the scorer URL and injects the token as a bearer header', () => {
+    expect(datasource.routes).toEqual([
+      {
+        path: 'scorer',
+        url: '{{ .JsonData.scorerUrl }}',
+        headers: [{ name: 'Authorization', content: 'Bearer {{ .SecureJsonData.token }}' }],
+      },
+    ]);
+  });
+});
