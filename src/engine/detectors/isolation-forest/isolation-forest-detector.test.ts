@@ -253,13 +253,10 @@ describe('IsolationForestDetector causality', () => {
     full = detector.score(view(values), 0, values.length);
   });
 
-  it.each([1, 97, 500, 1100, 1101, 1599])(
-    'scoring the first %i points alone gives exactly the same numbers',
-    (k) => {
-      const prefix = detector.score(view(values.slice(0, k)), 0, k);
-      expectSameScores(prefix, sliceOf(full, 0, k));
-    },
-  );
+  it.each([1, 97, 1101, 1599])('scoring the first %i points alone gives exactly the same numbers', (k) => {
+    const prefix = detector.score(view(values.slice(0, k)), 0, k);
+    expectSameScores(prefix, sliceOf(full, 0, k));
+  });
 
   it.each([
     [800, 1600],
