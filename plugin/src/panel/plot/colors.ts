@@ -40,7 +40,7 @@ export function plotColors(theme: GrafanaTheme2, series: PanelSeries[], options:
     score: byName(options.scoreColor || 'orange'),
     axis: theme.colors.text.secondary,
     grid: theme.colors.border.weak,
-    threshold: colorManipulator.alpha(anomaly, 0.9),
+    threshold: anomaly,
     background: theme.colors.background.primary,
   };
 }

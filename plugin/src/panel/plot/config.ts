@@ -151,7 +151,7 @@ export function buildMainPlot(input: PlotInput, showXAxis: boolean): BuiltPlot &
     series: uSeries,
     bands,
     axes: [
-      { ...axisStyle(theme, input.colors), show: showXAxis, size: showXAxis ? 32 : 0 },
+      { ...axisStyle(theme, input.colors), show: showXAxis, size: showXAxis ? 44 : 0 },
       { ...axisStyle(theme, input.colors), size: 60, values: (_u, splits) => splits.map((v) => format(v)) },
     ],
     hooks: {
@@ -187,7 +187,7 @@ export function buildScorePlot(input: PlotInput): BuiltPlot {
     height: input.height,
     ...timeOptions(input.timeZone),
     legend: { show: false },
-    padding: [4, 8, 0, 0],
+    padding: [10, 8, 0, 0],
     cursor: {
       sync: { key: input.syncKey, setSeries: false },
       points: { size: 5 },
@@ -196,7 +196,7 @@ export function buildScorePlot(input: PlotInput): BuiltPlot {
     scales: { x: { time: true }, score: { auto: false, range: [0, 100] } },
     series: uSeries,
     axes: [
-      { ...axisStyle(theme, colors), size: 32 },
+      { ...axisStyle(theme, colors), size: 44 },
       {
         ...axisStyle(theme, colors),
         scale: 'score',
@@ -235,7 +235,8 @@ function drawRegions(u: uPlot, series: PanelSeries[], fill: string) {
 
 function drawThreshold(u: uPlot, threshold: number, stroke: string) {
   const { ctx, bbox } = u;
-  const y = Math.round(u.valToPos(threshold, 'score', true));
+  // Half-pixel offset keeps a 1 px line crisp instead of two blurred rows.
+  const y = Math.round(u.valToPos(threshold, 'score', true)) + 0.5;
   ctx.save();
   ctx.strokeStyle = stroke;
   ctx.lineWidth = Math.max(1, uPlot.pxRatio);

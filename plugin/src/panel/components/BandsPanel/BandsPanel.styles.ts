@@ -7,6 +7,7 @@ export const getStyles = (theme: GrafanaTheme2) => ({
     position: 'relative',
     display: 'flex',
     flexDirection: 'column',
+    '.uplot, .uplot *': { boxSizing: 'border-box' },
     '.uplot': { position: 'relative', fontFamily: theme.typography.fontFamily, lineHeight: 1.5 },
     '.u-wrap': { position: 'relative', userSelect: 'none' },
     '.u-over, .u-under': { position: 'absolute' },
@@ -33,7 +34,8 @@ export const getStyles = (theme: GrafanaTheme2) => ({
       willChange: 'transform',
       backgroundClip: 'padding-box !important',
     },
-    '.u-hz .u-cursor-x, .u-vt .u-cursor-y': { display: 'block' },
-    '.u-off': { display: 'none' },
+    '.u-axis.u-off, .u-select.u-off, .u-cursor-x.u-off, .u-cursor-y.u-off, .u-cursor-pt.u-off': {
+      display: 'none',
+    },
   }),
 });
