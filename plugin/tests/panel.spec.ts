@@ -12,7 +12,11 @@ for (const theme of ['dark', 'light'] as const) {
   test(`draws value, band, anomalies, regions and score (${theme})`, async ({ page }) => {
     const errors = await openHarness(page, { view: 'panel', theme });
     const colors = await harnessColors(page);
-    const [GREEN, RED, ORANGE] = [colors.palette[0]!, colors.anomaly, colors.score].map(hexToRgb);
+    const [GREEN, RED, ORANGE] = [
+      hexToRgb(colors.palette[0]!),
+      hexToRgb(colors.anomaly),
+      hexToRgb(colors.score),
+    ];
     const panel = page.getByTestId(TEST_IDS.panel.root);
     await expect(panel).toBeVisible();
     await expect(page.locator('canvas')).toHaveCount(2);
@@ -69,7 +73,7 @@ test('several series get their own colours, bands and legend items', async ({ pa
 test('a frame from another data source draws as a plain line without band or score', async ({ page }) => {
   const errors = await openHarness(page, { view: 'panel-plain' });
   const colors = await harnessColors(page);
-  const [GREEN, RED] = [colors.palette[0]!, colors.anomaly].map(hexToRgb);
+  const [GREEN, RED] = [hexToRgb(colors.palette[0]!), hexToRgb(colors.anomaly)];
   await expect(page.locator('canvas')).toHaveCount(1);
   const green = await countPixels(page, 0, GREEN);
   expect(green.solid).toBeGreaterThan(500);

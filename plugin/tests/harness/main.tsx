@@ -9,6 +9,7 @@ import {
   createTheme,
   type DataFrame,
   type DataSourceInstanceSettings,
+  type DataSourceSettings,
   FieldType,
   getDefaultTimeRange,
   LoadingState,
@@ -24,7 +25,12 @@ import { ConfigEditor } from '../../src/datasource/components/ConfigEditor/Confi
 import { QueryEditor } from '../../src/datasource/components/QueryEditor/QueryEditor';
 import { DataSource } from '../../src/datasource/datasource';
 import { framesFromResponse } from '../../src/datasource/frames';
-import { DEFAULT_QUERY, type TidemarkQuery } from '../../src/datasource/types';
+import {
+  DEFAULT_QUERY,
+  type TidemarkOptions,
+  type TidemarkQuery,
+  type TidemarkSecureOptions,
+} from '../../src/datasource/types';
 import { BandsPanel } from '../../src/panel/components/BandsPanel/BandsPanel';
 import { type BandsOptions, DEFAULT_OPTIONS } from '../../src/panel/types';
 import { fixtureResponse, START } from './fixture';
@@ -133,14 +139,14 @@ function QueryEditorView() {
 }
 
 function ConfigEditorView() {
-  const [options, setOptions] = useState({
+  const [options, setOptions] = useState<DataSourceSettings<TidemarkOptions, TidemarkSecureOptions>>({
     id: 1,
     uid: 'tm',
     name: 'Tidemark',
     jsonData: { scorerUrl: 'http://scorer:8080' },
     secureJsonFields: { token: true },
     secureJsonData: {},
-  } as never);
+  } as unknown as DataSourceSettings<TidemarkOptions, TidemarkSecureOptions>);
   (window as unknown as { settings: unknown }).settings = options;
   return <ConfigEditor options={options} onOptionsChange={setOptions} />;
 }
