@@ -1,0 +1,94 @@
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { z } from 'zod';
+import { KeyedMutex, listNames, readFileOrNull, writeFileAtomic } from './files';
+import { checkRecordId, orgDir } from './paths';
+
+/** A stored record failed its schema: the file was edited by hand or written by another version. */
+export class CorruptRecordError extends Error {
+  override readonly name = 'CorruptRecordError';
+}
+
+const SUFFIX = '.json';
+
+/**
+ * One kind of record (detectors, jobs, checkpoints), one JSON file per record per org, each
+ * written atomically and validated with its zod schema when read back.
+ */
+export class JsonCollection<S extends z.ZodType> {
+  private readonly mutex = new KeyedMutex();
+
+  constructor(
+    private readonly dataDir: string,
+    readonly kind: string,
+    private readonly schema: S,
+  ) {
+    if (!/^[a-z][a-z-]{0,63}$/.test(kind) || kind === 'models')
+      throw new Error(`invalid collection kind "${kind}"`);
+  }
+
+  private path(orgId: number, id: string): string {
+    return join(orgDir(this.dataDir, orgId, this.kind), `${checkRecordId(id)}${SUFFIX}`);
+  }
+
+  async get(orgId: number, id: string): Promise<z.output<S> | null> {
+    const path = this.path(orgId, id);
+    const bytes = await readFileOrNull(path);
+    if (bytes === null) return null;
+    let value: unknown;
+    try {
+      value = JSON.parse(bytes.toString('utf8'));
+    } catch (error) {
+      throw new CorruptRecordError(`${path} is not valid JSON`, { cause: error });
+    }
+    const parsed = this.schema.safeParse(value);
+    if (!parsed.success) throw new CorruptRecordError(`${path} does not match the ${this.kind} schema`);
+    return parsed.data;
+  }
+
+  async list(orgId: number): Promise<Array<z.output<S>>> {
+    const names = await listNames(orgDir(this.dataDir, orgId, this.kind));
+    const records = await Promise.all(
+      names
+        .filter((name) => name.endsWith(SUFFIX))
+        .map((name) => this.get(orgId, name.slice(0, -SUFFIX.length))),
+    );
+    return records.filter((record) => record !== null) as Array<z.output<S>>;
+  }
+
+  /** Validates and writes a record, replacing any previous one. */
+  async put(orgId: number, id: string, value: z.input<S>): Promise<z.output<S>> {
+    return this.mutex.run(`${orgId}/${id}`, () => this.write(orgId, id, value));
+  }
+
+  /**
+   * Read-modify-write, serialised per record: `change` gets the current value (or null) and
+   * returns the new one, or `undefined` to leave the record as it is.
+   */
+  async update(
+    orgId: number,
+    id: string,
+    change: (current: z.output<S> | null) => z.input<S> | undefined | Promise<z.input<S> | undefined>,
+  ): Promise<z.output<S> | null> {
+    return this.mutex.run(`${orgId}/${id}`, async () => {
+      const current = await this.get(orgId, id);
+      const next = await change(current);
+      return next === undefined ? current : this.write(orgId, id, next);
+    });
+  }
+
+  async delete(orgId: number, id: string): Promise<boolean> {
+    return this.mutex.run(`${orgId}/${id}`, async () => {
+      const path = this.path(orgId, id);
+      const existed = (await readFileOrNull(path)) !== null;
+      await rm(path, { force: true });
+      return existed;
+    });
+  }
+
+  private async write(orgId: number, id: string, value: z.input<S>): Promise<z.output<S>> {
+    const parsed = this.schema.parse(value);
+    await writeFileAtomic(this.path(orgId, id), `${JSON.stringify(parsed, null, 2)}\n`);
+    return parsed;
+  }
+}
