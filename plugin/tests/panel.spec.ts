@@ -67,6 +67,11 @@ test('several series get their own colours, bands and legend items', async ({ pa
   expect(yellow.translucent, 'second series band').toBeGreaterThan(5_000);
   await page.getByTestId(TEST_IDS.panel.legendItem).nth(1).click();
   await expect(page.getByTestId(TEST_IDS.panel.legendItem).nth(1)).toHaveAttribute('aria-pressed', 'false');
+  // The hidden series leaves the plot and the others keep their colours.
+  const yellowAfter = await countPixels(page, 0, hexToRgb((await harnessColors(page)).palette[1]!));
+  expect(yellowAfter.solid).toBeLessThan(20);
+  const third = await countPixels(page, 0, hexToRgb((await harnessColors(page)).palette[2]!));
+  expect(third.solid, 'third series keeps its colour').toBeGreaterThan(300);
   await page.locator('#harness').screenshot({ path: join(SCREENSHOTS, 'panel-three-series.png') });
 });
 

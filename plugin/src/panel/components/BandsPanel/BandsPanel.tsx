@@ -7,10 +7,11 @@ import { seriesFromFrames } from '../../model';
 import { plotColors } from '../../plot/colors';
 import { buildMainPlot, buildScorePlot, type PlotInput } from '../../plot/config';
 import type { BandsOptions } from '../../types';
-import { Legend, legendHeight } from '../Legend/Legend';
+import { Legend } from '../Legend/Legend';
 import { Tooltip } from '../Tooltip/Tooltip';
 import { getStyles } from './BandsPanel.styles';
 import { UPlotChart } from './UPlotChart';
+import { useElementHeight } from './useElementHeight';
 
 type Props = PanelProps<BandsOptions>;
 
@@ -37,11 +38,19 @@ export function BandsPanel({
   const [cursor, setCursor] = useState<CursorState | null>(null);
 
   const allSeries = useMemo(() => seriesFromFrames(data.series), [data.series]);
-  const visible = useMemo(() => allSeries.filter((s) => !hidden.has(s.key)), [allSeries, hidden]);
-  const colors = useMemo(() => plotColors(theme, visible, options), [theme, visible, options]);
+  // Colours follow each series' place among all series, so hiding one does not recolour the others.
+  const allColors = useMemo(() => plotColors(theme, allSeries, options), [theme, allSeries, options]);
+  const { visible, colors } = useMemo(() => {
+    const shown = allSeries.map((s) => !hidden.has(s.key));
+    return {
+      visible: allSeries.filter((_, i) => shown[i]),
+      colors: { ...allColors, series: allColors.series.filter((_, i) => shown[i]) },
+    };
+  }, [allSeries, allColors, hidden]);
+  const [legendRef, measuredLegend] = useElementHeight();
 
-  const legendSize = options.showLegend ? legendHeight(allSeries.length) : 0;
-  const plotHeight = Math.max(40, height - legendSize);
+  const legendSize = options.showLegend ? Math.min(measuredLegend, height * 0.4) : 0;
+  const plotHeight = Math.max(40, Math.floor(height - legendSize));
   const hasScore = options.showScore && visible.some((s) => s.score);
   const scoreHeight = hasScore
     ? Math.round(plotHeight * (Math.min(50, Math.max(10, options.scoreHeight)) / 100))
@@ -116,9 +125,11 @@ export function BandsPanel({
       )}
       {options.showLegend && (
         <Legend
+          ref={legendRef}
+          maxHeight={height * 0.4}
           series={allSeries}
           hidden={hidden}
-          colors={plotColors(theme, allSeries, options)}
+          colors={allColors}
           threshold={options.threshold}
           onToggle={(key) =>
             setHidden((previous) => {

@@ -6,6 +6,7 @@ import type { PlotColors } from '../../plot/colors';
 import { getStyles } from './Legend.styles';
 
 interface Props {
+  maxHeight: number;
   series: PanelSeries[];
   hidden: Set<string>;
   colors: PlotColors;
@@ -13,19 +14,14 @@ interface Props {
   onToggle: (key: string) => void;
 }
 
-const ROW_HEIGHT = 24;
-const PER_ROW = 3;
-
-/** Height the legend needs for this many series, capped at three rows (it scrolls beyond). */
-export function legendHeight(count: number): number {
-  return Math.min(3, Math.ceil(count / PER_ROW)) * ROW_HEIGHT + 8;
-}
-
 /** One item per series: line and band swatches, anomaly count; a click hides or shows the series. */
-export function Legend({ series, hidden, colors, threshold, onToggle }: Props) {
+export const Legend = React.forwardRef<HTMLDivElement, Props>(function Legend(
+  { maxHeight, series, hidden, colors, threshold, onToggle },
+  ref,
+) {
   const styles = useStyles2(getStyles);
   return (
-    <div className={styles.legend} data-testid={TEST_IDS.panel.legend}>
+    <div ref={ref} className={styles.legend} style={{ maxHeight }} data-testid={TEST_IDS.panel.legend}>
       {series.map((s, index) => {
         const color = colors.series[index];
         const anomalies = anomalyFlags(s, threshold ?? s.threshold).filter(Boolean).length;
@@ -58,4 +54,4 @@ export function Legend({ series, hidden, colors, threshold, onToggle }: Props) {
       })}
     </div>
   );
-}
+});
