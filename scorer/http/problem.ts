@@ -142,11 +142,15 @@ export function knownProblem(error: unknown): ProblemInit | null {
   if (error instanceof ProblemError) return error.problem;
   if (error instanceof InfluxError) return influxProblem(error);
   if (error instanceof HTTPException) {
+    // Hono's own: malformed JSON or form bodies from its validator, mostly.
+    const malformed = /malformed/i.test(error.message);
     return {
       status: error.status,
-      slug: error.status === 413 ? 'payload-too-large' : 'validation',
-      title: 'Request failed',
-      detail: error.message,
+      slug: error.status === 413 ? 'payload-too-large' : error.status < 500 ? 'validation' : 'internal',
+      title: malformed ? 'Malformed request body' : 'Request failed',
+      detail: malformed
+        ? `${error.message}. Send a JSON body with \`Content-Type: application/json\`.`
+        : error.message || 'The request failed.',
     };
   }
   return null;

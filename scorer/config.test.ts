@@ -1,0 +1,133 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { ConfigError, loadConfig, redactConfig } from './config';
+
+const TOKEN = 'a-token-of-sixteen-chars';
+const base = { TIDEMARK_TOKENS: TOKEN };
+
+function errorsOf(env: Record<string, string>) {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.errors;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('applies defaults', () => {
+    expect(loadConfig(base)).toEqual({
+      server: { host: '0.0.0.0', port: 8080 },
+      influx: {
+        url: 'http://localhost:8086',
+        auth: undefined,
+        database: null,
+        timeoutMs: 30_000,
+        retries: 2,
+      },
+      auth: {
+        tokens: [TOKEN],
+        grafanaUrl: null,
+        idTokenIssuer: null,
+        requireIdToken: false,
+        defaultRole: 'Editor',
+        defaultOrgId: 1,
+      },
+      store: { dataDir: '.tidemark', keepModelVersions: 5 },
+      detectorsFile: null,
+      limits: {
+        maxBodyBytes: 5 * 1024 * 1024,
+        maxPoints: 500_000,
+        queryTimeoutMs: 30_000,
+        maxConcurrentTrainings: 2,
+      },
+      logLevel: 'info',
+    });
+  });
+
+  it('reads every variable, treating empty ones as unset', () => {
+    const config = loadConfig({
+      PORT: '9000',
+      HOST: '127.0.0.1',
+      INFLUX_URL: 'https://influx:8086',
+      INFLUX_USERNAME: 'scorer',
+      INFLUX_PASSWORD: 'pw',
+      INFLUX_TOKEN: '',
+      INFLUX_DATABASE: 'metrics',
+      TIDEMARK_TOKENS: ` ${TOKEN} , second-token-0123456789,`,
+      GRAFANA_URL: 'http://grafana:3000',
+      GRAFANA_ID_ISSUER: 'https://grafana.example.com/',
+      REQUIRE_ID_TOKEN: 'yes',
+      DEFAULT_ROLE: 'Viewer',
+      DATA_DIR: '/var/lib/tidemark',
+      DETECTORS_FILE: 'provisioning/detectors.yaml',
+      MAX_POINTS: '1000',
+      MAX_CONCURRENT_TRAININGS: '4',
+      LOG_LEVEL: 'debug',
+    });
+    expect(config.influx.auth).toEqual({ username: 'scorer', password: 'pw' });
+    expect(config.auth).toMatchObject({
+      tokens: [TOKEN, 'second-token-0123456789'],
+      idTokenIssuer: 'https://grafana.example.com/',
+      requireIdToken: true,
+      defaultRole: 'Viewer',
+    });
+    expect(config.server).toEqual({ host: '127.0.0.1', port: 9000 });
+    expect(config.limits).toMatchObject({ maxPoints: 1000, maxConcurrentTrainings: 4 });
+    expect(loadConfig({ ...base, INFLUX_TOKEN: 'tok' }).influx.auth).toEqual({ token: 'tok' });
+    expect(loadConfig({ ...base, GRAFANA_URL: 'http://g:3000' }).auth.idTokenIssuer).toBe('http://g:3000');
+  });
+
+  it.each([
+    [{}, 'TIDEMARK_TOKENS', /required/],
+    [{ TIDEMARK_TOKENS: 'short' }, 'TIDEMARK_TOKENS[0]', /at least 16/],
+    [{ TIDEMARK_TOKENS: ' , ' }, 'TIDEMARK_TOKENS', /at least one token/],
+    [{ ...base, PORT: 'eighty' }, 'PORT', /number/],
+    [{ ...base, PORT: '70000' }, 'PORT', /65535/],
+    [{ ...base, INFLUX_URL: 'influx:8086' }, 'INFLUX_URL', /http\(s\) URL/],
+    [{ ...base, INFLUX_TOKEN: 't', INFLUX_USERNAME: 'u', INFLUX_PASSWORD: 'p' }, 'INFLUX_TOKEN', /not both/],
+    [{ ...base, INFLUX_USERNAME: 'u' }, 'INFLUX_PASSWORD', /go together/],
+    [{ ...base, REQUIRE_ID_TOKEN: 'true' }, 'REQUIRE_ID_TOKEN', /needs GRAFANA_URL/],
+    [{ ...base, REQUIRE_ID_TOKEN: 'maybe' }, 'REQUIRE_ID_TOKEN', /true or false/],
+    [{ ...base, DEFAULT_ROLE: 'Root' }, 'DEFAULT_ROLE', /Viewer/],
+    [{ ...base, MAX_POINTS: '0' }, 'MAX_POINTS', />=10/],
+    [{ ...base, LOG_LEVEL: 'loud' }, 'LOG_LEVEL', /debug/],
+  ])('refuses %j at %s', (env, variable, message) => {
+    const errors = errorsOf(env as Record<string, string>);
+    expect(errors).toContainEqual({ variable, message: expect.stringMatching(message) });
+  });
+
+  it('lists every problem at once, never echoing values', () => {
+    const error = (() => {
+      try {
+        loadConfig({ TIDEMARK_TOKENS: 'supersecretvalue', PORT: 'x', INFLUX_PASSWORD: 'hunter2-password' });
+      } catch (e) {
+        return e as ConfigError;
+      }
+    })();
+    expect(error?.errors.map((e) => e.variable).sort()).toEqual(['INFLUX_USERNAME', 'PORT']);
+    expect(error?.message).not.toMatch(/hunter2|supersecret/);
+  });
+
+  it('redacts secrets for logging', () => {
+    const config = loadConfig({ ...base, INFLUX_USERNAME: 'scorer', INFLUX_PASSWORD: 'hunter2-password' });
+    const text = JSON.stringify(redactConfig(config));
+    expect(text).not.toContain('hunter2');
+    expect(text).not.toContain(TOKEN);
+    expect(redactConfig(config)).toMatchObject({
+      influx: { auth: 'user scorer' },
+      auth: { tokens: '1 configured' },
+    });
+  });
+
+  it('exits non-zero with the flattened errors (real process)', () => {
+    const script = `require(${JSON.stringify(join(__dirname, 'config.ts'))}).loadConfigOrExit({ PORT: 'x', INFLUX_PASSWORD: 'hunter2-password' })`;
+    const result = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { encoding: 'utf8' });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('invalid configuration:');
+    expect(result.stderr).toMatch(/ {2}PORT: /);
+    expect(result.stderr).toMatch(/ {2}TIDEMARK_TOKENS: required/);
+    expect(result.stderr).not.toContain('hunter2');
+  });
+});

@@ -1,0 +1,190 @@
+import { z } from 'zod';
+import type { Role } from './auth/roles';
+import { issuePath } from './http/problem';
+import type { InfluxAuth } from './influx/client';
+
+/** Empty variables count as unset (compose files often pass `VAR=`). */
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
+const withDefault = <T extends z.ZodType>(schema: T, fallback: z.input<T>) =>
+  z.preprocess((value) => (value === '' || value === undefined ? fallback : value), schema);
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const boolean = z
+  .string()
+  .toLowerCase()
+  .refine((text) => ['true', 'false', '1', '0', 'yes', 'no'].includes(text), 'expected true or false')
+  .transform((text) => ['true', '1', 'yes'].includes(text));
+const httpUrl = z.url({
+  protocol: /^https?$/,
+  error: 'expected an http(s) URL such as http://localhost:8086',
+});
+
+/** Every environment variable the scorer reads. Secrets: INFLUX_TOKEN, INFLUX_PASSWORD, TIDEMARK_TOKENS. */
+export const envSchema = z.object({
+  PORT: withDefault(int(1, 65_535), '8080'),
+  HOST: withDefault(z.string(), '0.0.0.0'),
+  INFLUX_URL: withDefault(httpUrl, 'http://localhost:8086'),
+  INFLUX_TOKEN: optional(z.string()),
+  INFLUX_USERNAME: optional(z.string()),
+  INFLUX_PASSWORD: optional(z.string()),
+  /** Default database for written scores (continuous detectors) when a detector names none. */
+  INFLUX_DATABASE: optional(z.string()),
+  INFLUX_RETRIES: withDefault(int(0, 10), '2'),
+  TIDEMARK_TOKENS: z
+    .string({ error: 'required: a comma-separated list of bearer tokens (e.g. from `openssl rand -hex 32`)' })
+    .transform((text) =>
+      text
+        .split(',')
+        .map((token) => token.trim())
+        .filter(Boolean),
+    )
+    .pipe(
+      z
+        .array(z.string().min(16, 'each token must be at least 16 characters'))
+        .min(1, 'at least one token is required'),
+    ),
+  GRAFANA_URL: optional(httpUrl),
+  /** Grafana's `root_url` when it differs from GRAFANA_URL (the ID token's `iss`). */
+  GRAFANA_ID_ISSUER: optional(z.string().min(1)),
+  REQUIRE_ID_TOKEN: withDefault(boolean, 'false'),
+  DEFAULT_ROLE: withDefault(z.enum(['Viewer', 'Editor', 'Admin']), 'Editor'),
+  DEFAULT_ORG_ID: withDefault(int(0, Number.MAX_SAFE_INTEGER), '1'),
+  DATA_DIR: withDefault(z.string().min(1), '.tidemark'),
+  DETECTORS_FILE: optional(z.string().min(1)),
+  KEEP_MODEL_VERSIONS: withDefault(int(1, 1_000), '5'),
+  MAX_BODY_BYTES: withDefault(int(1_024, 1_073_741_824), String(5 * 1024 * 1024)),
+  MAX_POINTS: withDefault(int(10, 100_000_000), '500000'),
+  QUERY_TIMEOUT_MS: withDefault(int(100, 3_600_000), '30000'),
+  MAX_CONCURRENT_TRAININGS: withDefault(int(1, 256), '2'),
+  LOG_LEVEL: withDefault(z.enum(['debug', 'info', 'warn', 'error', 'silent']), 'info'),
+});
+
+type Issue = { variable: string; message: string };
+
+/** Checks across variables, on the raw environment so they are reported with every other error. */
+function crossFieldIssues(env: Record<string, string | undefined>): Issue[] {
+  const set = (name: string) => Boolean(env[name]);
+  const issues: Issue[] = [];
+  if (set('INFLUX_TOKEN') && (set('INFLUX_USERNAME') || set('INFLUX_PASSWORD'))) {
+    issues.push({
+      variable: 'INFLUX_TOKEN',
+      message: 'set either INFLUX_TOKEN (2.x/3.x) or INFLUX_USERNAME and INFLUX_PASSWORD (1.x), not both',
+    });
+  }
+  if (set('INFLUX_USERNAME') !== set('INFLUX_PASSWORD')) {
+    const missing = set('INFLUX_USERNAME') ? 'INFLUX_PASSWORD' : 'INFLUX_USERNAME';
+    issues.push({ variable: missing, message: 'INFLUX_USERNAME and INFLUX_PASSWORD go together' });
+  }
+  if (/^(true|1|yes)$/i.test(env.REQUIRE_ID_TOKEN ?? '') && !set('GRAFANA_URL')) {
+    issues.push({
+      variable: 'REQUIRE_ID_TOKEN',
+      message: "needs GRAFANA_URL, to verify ID tokens against Grafana's signing keys",
+    });
+  }
+  return issues;
+}
+
+export type LogLevel = z.infer<typeof envSchema>['LOG_LEVEL'];
+
+export interface Config {
+  server: { host: string; port: number };
+  influx: {
+    url: string;
+    auth: InfluxAuth | undefined;
+    database: string | null;
+    timeoutMs: number;
+    retries: number;
+  };
+  auth: {
+    tokens: string[];
+    grafanaUrl: string | null;
+    idTokenIssuer: string | null;
+    requireIdToken: boolean;
+    defaultRole: Role;
+    defaultOrgId: number;
+  };
+  store: { dataDir: string; keepModelVersions: number };
+  detectorsFile: string | null;
+  limits: { maxBodyBytes: number; maxPoints: number; queryTimeoutMs: number; maxConcurrentTrainings: number };
+  logLevel: LogLevel;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly errors: Issue[]) {
+    super(`invalid configuration:\n${errors.map((e) => `  ${e.variable}: ${e.message}`).join('\n')}`);
+  }
+}
+
+function influxAuth(env: z.infer<typeof envSchema>): InfluxAuth | undefined {
+  if (env.INFLUX_TOKEN) return { token: env.INFLUX_TOKEN };
+  if (env.INFLUX_USERNAME && env.INFLUX_PASSWORD) {
+    return { username: env.INFLUX_USERNAME, password: env.INFLUX_PASSWORD };
+  }
+  return undefined;
+}
+
+/** Parses the environment; throws `ConfigError` listing every bad variable (never their values). */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  const issues = [
+    ...(parsed.error?.issues.map((i) => ({ variable: issuePath(i.path), message: i.message })) ?? []),
+    ...crossFieldIssues(env),
+  ];
+  if (!parsed.success || issues.length > 0) throw new ConfigError(issues);
+  const e = parsed.data;
+  return {
+    server: { host: e.HOST, port: e.PORT },
+    influx: {
+      url: e.INFLUX_URL,
+      auth: influxAuth(e),
+      database: e.INFLUX_DATABASE ?? null,
+      timeoutMs: e.QUERY_TIMEOUT_MS,
+      retries: e.INFLUX_RETRIES,
+    },
+    auth: {
+      tokens: e.TIDEMARK_TOKENS,
+      grafanaUrl: e.GRAFANA_URL ?? null,
+      idTokenIssuer: e.GRAFANA_ID_ISSUER ?? e.GRAFANA_URL ?? null,
+      requireIdToken: e.REQUIRE_ID_TOKEN,
+      defaultRole: e.DEFAULT_ROLE,
+      defaultOrgId: e.DEFAULT_ORG_ID,
+    },
+    store: { dataDir: e.DATA_DIR, keepModelVersions: e.KEEP_MODEL_VERSIONS },
+    detectorsFile: e.DETECTORS_FILE ?? null,
+    limits: {
+      maxBodyBytes: e.MAX_BODY_BYTES,
+      maxPoints: e.MAX_POINTS,
+      queryTimeoutMs: e.QUERY_TIMEOUT_MS,
+      maxConcurrentTrainings: e.MAX_CONCURRENT_TRAININGS,
+    },
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+/** For start-up logs: the configuration with every secret replaced by what is safe to show. */
+export function redactConfig(config: Config) {
+  const { auth, influx } = config;
+  const influxAuthKind = !influx.auth
+    ? 'none'
+    : 'token' in influx.auth
+      ? 'token'
+      : `user ${influx.auth.username}`;
+  return {
+    ...config,
+    influx: { ...influx, auth: influxAuthKind },
+    auth: { ...auth, tokens: `${auth.tokens.length} configured` },
+  };
+}
+
+/** `loadConfig`, or print the errors and exit non-zero (for `tidemark serve`). */
+export function loadConfigOrExit(env: Record<string, string | undefined> = process.env): Config {
+  try {
+    return loadConfig(env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`tidemark: ${error.message}\nSee docs/api.md (Configuration) for every variable.\n`);
+    process.exit(2);
+  }
+}
