@@ -19,8 +19,15 @@ import { z } from 'zod';
 /** The proxy route in plugin.json: `<datasource proxy url>/scorer/...` reaches the scorer with the token added. */
 export const ROUTE_PATH = 'scorer';
 
-/** Schema endpoints answer `{ values: string[] }`; a bare array is accepted too. */
-const valuesSchema = z.union([z.object({ values: z.array(z.string()) }), z.array(z.string())]);
+/**
+ * Schema endpoints answer `{ values: string[] }`; a bare array, and `{ name }` objects (field keys
+ * with their type), are accepted too.
+ */
+const schemaValue = z.union([
+  z.string(),
+  z.looseObject({ name: z.string() }).transform((value) => value.name),
+]);
+const valuesSchema = z.union([z.object({ values: z.array(schemaValue) }), z.array(schemaValue)]);
 
 /** A stored anomaly region for annotations: a contract Region plus the series it belongs to. */
 export const annotationRegionSchema = regionSchema.extend({
