@@ -8,8 +8,10 @@ import {
   createDataFrame,
   createTheme,
   type DataFrame,
+  type DataQueryRequest,
   type DataSourceInstanceSettings,
   type DataSourceSettings,
+  dateTime,
   FieldType,
   getDefaultTimeRange,
   LoadingState,
@@ -20,7 +22,7 @@ import { setBackendSrv, setTemplateSrv } from '@grafana/runtime';
 import { GlobalStyles } from '@grafana/ui';
 import React, { useState } from 'react';
 import { createRoot } from 'react-dom/client';
-import { of } from 'rxjs';
+import { from, lastValueFrom, of } from 'rxjs';
 import { ConfigEditor } from '../../src/datasource/components/ConfigEditor/ConfigEditor';
 import { QueryEditor } from '../../src/datasource/components/QueryEditor/QueryEditor';
 import { DataSource } from '../../src/datasource/datasource';
@@ -56,12 +58,14 @@ const SCHEMA: Record<string, string[]> = {
   'tag-keys': ['host', 'dc'],
   'tag-values': ['web-1', 'web-2', 'web-3'],
 };
-setBackendSrv({
+const fakeBackendSrv = {
   fetch: (request: { url: string }) => {
     const kind = request.url.split('/schema/')[1] ?? '';
     return of({ data: { values: SCHEMA[kind] ?? [] }, status: 200, ok: true });
   },
-} as never);
+};
+// The end-to-end view talks to the real scorer through the proxy stand-in that serves this page.
+setBackendSrv((view === 'e2e' ? browserBackendSrv() : fakeBackendSrv) as never);
 setTemplateSrv({
   getVariables: () => [{ name: 'host', type: 'custom' }],
   replace: (text?: string) => text ?? '',
@@ -151,7 +155,125 @@ function ConfigEditorView() {
   return <ConfigEditor options={options} onOptionsChange={setOptions} />;
 }
 
+/** Runs the real data source against `?database&measurement&field&from&to` and draws what comes back. */
+function EndToEndView() {
+  const [state, setState] = useState<{ frames: DataFrame[]; done: boolean }>({ frames: [], done: false });
+  React.useEffect(() => {
+    const datasource = new DataSource({
+      uid: 'tm',
+      url: `${window.location.origin}/api/datasources/proxy/uid/tm`,
+      jsonData: {},
+    } as DataSourceInstanceSettings<never>);
+    const from = Number(params.get('from'));
+    const to = Number(params.get('to'));
+    const query: TidemarkQuery = {
+      ...DEFAULT_QUERY,
+      refId: 'A',
+      database: params.get('database') ?? '',
+      measurement: params.get('measurement') ?? '',
+      field: params.get('field') ?? '',
+      groupBy: params.get('groupBy') ? [params.get('groupBy')!] : [],
+      detector: params.get('detector') ?? 'robust',
+    };
+    const run = async () => {
+      const health = await datasource.testDatasource();
+      const range = { from: dateTime(from), to: dateTime(to), raw: { from: '', to: '' } };
+      const response = await lastValueFrom(
+        datasource.query({
+          requestId: 'e2e',
+          targets: [query],
+          range,
+          interval: '1m',
+          intervalMs: Number(params.get('intervalMs') ?? 60_000),
+          scopedVars: {},
+          timezone: 'utc',
+          app: 'dashboard',
+          startTime: Date.now(),
+        } as DataQueryRequest<TidemarkQuery>),
+      );
+      const variables = await datasource.metricFindQuery({ kind: 'measurements', database: query.database });
+      (window as unknown as { e2e: unknown }).e2e = {
+        health,
+        errors: response.errors ?? [],
+        measurements: variables.map((v) => v.text),
+        frames: response.data.map((frame: DataFrame) => ({
+          name: frame.name,
+          length: frame.length,
+          fields: frame.fields.map((f) => f.name),
+          anomalies: frame.fields.find((f) => f.name === 'anomaly')?.values.filter(Boolean).length ?? 0,
+          notices: frame.meta?.notices ?? [],
+        })),
+      };
+      setState({ frames: response.data, done: true });
+    };
+    run().catch((error: Error) => {
+      (window as unknown as { e2e: unknown }).e2e = { failure: error.message };
+      setState({ frames: [], done: true });
+    });
+  }, []);
+  if (!state.done) return <div>Scoring…</div>;
+  const series = applyFieldOverrides({
+    data: state.frames,
+    fieldConfig: { defaults: {}, overrides: [] },
+    replaceVariables: (value: string) => value,
+    theme,
+    timeZone: 'utc',
+  });
+  const timeRange = getDefaultTimeRange();
+  const props = {
+    id: 2,
+    data: { series, state: LoadingState.Done, timeRange },
+    timeRange,
+    timeZone: 'utc',
+    options: DEFAULT_OPTIONS,
+    fieldConfig: { defaults: {}, overrides: [] },
+    width,
+    height,
+    onChangeTimeRange: () => {},
+    replaceVariables: (value: string) => value,
+  } as unknown as PanelProps<BandsOptions>;
+  return <BandsPanel {...props} />;
+}
+
+/** Grafana's BackendSrv reduced to what the data source uses, over the browser's fetch. */
+function browserBackendSrv() {
+  return {
+    fetch: (request: {
+      url: string;
+      method?: string;
+      data?: unknown;
+      params?: Record<string, string>;
+      headers?: Record<string, string>;
+    }) =>
+      from(
+        (async () => {
+          const url = new URL(request.url, window.location.origin);
+          for (const [key, value] of Object.entries(request.params ?? {})) url.searchParams.set(key, value);
+          const response = await fetch(url, {
+            method: request.method ?? 'GET',
+            headers: {
+              ...request.headers,
+              Authorization: 'Bearer browser-session-must-not-reach-the-scorer',
+            },
+            body: request.data === undefined ? undefined : JSON.stringify(request.data),
+          });
+          const text = await response.text();
+          let data: unknown = text;
+          try {
+            data = text ? JSON.parse(text) : undefined;
+          } catch {
+            // not JSON: keep the text, as BackendSrv does
+          }
+          if (!response.ok)
+            throw { status: response.status, statusText: response.statusText, data, config: request };
+          return { data, status: response.status, ok: true, headers: response.headers, config: request };
+        })(),
+      ),
+  };
+}
+
 const VIEWS: Record<string, () => React.ReactElement> = {
+  e2e: EndToEndView,
   panel: PanelView,
   'panel-plain': PanelView,
   'panel-empty': PanelView,
