@@ -21,7 +21,7 @@ export async function checkHealth(client: ScorerClient): Promise<TestDataSourceR
   const auth = await client.probe('/api/v1/models');
   if (auth.status === 400 || auth.status === 401) {
     return fail(
-      'The scorer rejected the token. Enter one of the scorer's TIDEMARK_TOKENS, then Save & test again.',
+      'The scorer rejected the token. Enter one of the scorer’s TIDEMARK_TOKENS, then Save & test again.',
     );
   }
   if (auth.status === 403) {
