@@ -29,16 +29,20 @@ export const DEFAULT_CALIBRATOR_OPTIONS: CalibratorOptions = {
  * finite, ordered probabilities; and never rarer than its rank among the last few raw scores
  * (see `recentWindow`). Strictly causal: `probability` never sees the value being asked about.
  */
+const TAIL_REFIT_UPDATES = 32;
+
 export class TailCalibrator {
   private readonly history: SortedWindow;
   private readonly recent: SortedWindow;
+  private fittedTail: { threshold: number; mass: number; scale: number } | null = null;
+  private updatesSinceFit = 0;
   readonly options: CalibratorOptions;
 
   constructor(options: Partial<CalibratorOptions> = {}, history: readonly number[] = []) {
     this.options = { ...DEFAULT_CALIBRATOR_OPTIONS, ...options };
-    this.history = new SortedWindow(this.options.capacity);
-    this.recent = new SortedWindow(Math.max(1, this.options.recentWindow));
-    for (const raw of history) this.update(raw);
+    const known = history.filter((raw) => !Number.isNaN(raw));
+    this.history = SortedWindow.of(this.options.capacity, known);
+    this.recent = SortedWindow.of(Math.max(1, this.options.recentWindow), known);
   }
 
   get size(): number {
@@ -76,13 +80,27 @@ export class TailCalibrator {
     if (Number.isNaN(raw)) return;
     this.history.push(raw);
     this.recent.push(raw);
+    this.updatesSinceFit++;
   }
 
   snapshot(): number[] {
     return this.history.toArray();
   }
 
+  /**
+   * The tail model, refitted after every TAIL_REFIT_UPDATES new raw scores (and when more than a
+   * tenth of the history is new), not on every point: fitting reads a tenth of the history.
+   */
   private tail(): { threshold: number; mass: number; scale: number } {
+    const stale = this.updatesSinceFit >= Math.min(TAIL_REFIT_UPDATES, Math.ceil(this.history.length / 10));
+    if (this.fittedTail === null || stale) {
+      this.fittedTail = this.fitTail();
+      this.updatesSinceFit = 0;
+    }
+    return this.fittedTail;
+  }
+
+  private fitTail(): { threshold: number; mass: number; scale: number } {
     const n = this.history.length;
     const threshold = this.history.quantile(1 - this.options.tailFraction);
     const exceedances = this.history.countAtLeast(threshold);

@@ -2,6 +2,7 @@
 export * from './detector';
 export * from './errors';
 export * from './model';
+export * from './model-codec';
 export * from './prepare';
 export * from './registry';
 export * from './score';

@@ -1,7 +1,7 @@
 import type { DetectorId } from '../contract';
 import type { Detector } from './detector';
 import { IsolationForestDetector } from './detectors/isolation-forest/isolation-forest-detector';
-import { LstmDetector } from './detectors/lstm/lstm-detector';
+import { ensureTfBackend, LstmDetector } from './detectors/lstm';
 import { RobustDetector } from './detectors/robust/robust-detector';
 
 /** What the engine needs to know to run one single (non-composite) detector. */
@@ -12,6 +12,8 @@ export interface DetectorEntry {
   refitGrowth: number;
   /** Points needed before the first fit in causal mode. */
   minFitPoints: number;
+  /** Async set-up needed before `create()`'d detectors can fit or load (e.g. the TensorFlow.js backend). */
+  ready?: () => Promise<void>;
   /** One line for docs, the OpenAPI document and the query editor. */
   description: string;
 }
@@ -42,6 +44,9 @@ registerDetector({
 registerDetector({
   id: 'lstm',
   create: () => new LstmDetector(),
+  ready: async () => {
+    await ensureTfBackend();
+  },
   refitGrowth: 2,
   minFitPoints: 256,
   description: 'LSTM forecaster (TensorFlow.js); the band and score come from its forecast residuals.',

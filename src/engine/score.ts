@@ -73,7 +73,9 @@ export async function scorePrepared(
   series: PreparedSeries,
   options: EngineOptions = {},
 ): Promise<SlotScores> {
-  const spec = detectorSpecSchema.parse(options.detector ?? {});
+  const spec = detectorSpecSchema.parse(
+    options.detector ?? (options.model ? { id: options.model.detector, params: options.model.params } : {}),
+  );
   const threshold = thresholdOf(spec.params);
   const n = series.values.length;
   const firstSlot = firstSlotFrom(series, options.scoreFrom);
@@ -223,6 +225,7 @@ async function rawScoresOf(
 ): Promise<MemberRun> {
   const n = series.values.length;
   const seed = options.seed ?? 1;
+  for (const m of members) await m.ready?.();
   const detectors = members.map((m) => m.create());
   const context = (id: DetectorId) => ({
     seed,

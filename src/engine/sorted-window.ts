@@ -7,10 +7,28 @@ export class SortedWindow {
   private readonly ring: Float64Array;
   private size = 0;
   private head = 0;
+  private total = 0;
 
   constructor(readonly capacity: number) {
     this.sorted = new Float64Array(capacity);
     this.ring = new Float64Array(capacity);
+  }
+
+  /** A window holding the last `capacity` of `values` (oldest first), built in O(n log n). */
+  static of(capacity: number, values: ArrayLike<number>): SortedWindow {
+    const window = new SortedWindow(capacity);
+    const start = Math.max(0, values.length - capacity);
+    const count = values.length - start;
+    for (let k = 0; k < count; k++) {
+      const v = values[start + k]!;
+      window.ring[k] = v;
+      window.sorted[k] = v;
+      window.total += v;
+    }
+    window.sorted.subarray(0, count).sort();
+    window.size = count;
+    window.head = count % capacity;
+    return window;
   }
 
   get length(): number {
@@ -20,8 +38,10 @@ export class SortedWindow {
   push(value: number): void {
     if (this.size === this.capacity) {
       this.removeSorted(this.ring[this.head]!);
+      this.total -= this.ring[this.head]!;
       this.size--;
     }
+    this.total += value;
     this.ring[this.head] = value;
     this.head = (this.head + 1) % this.capacity;
     const at = this.lowerBound(value);
@@ -37,6 +57,11 @@ export class SortedWindow {
     const lo = Math.floor(pos);
     const hi = Math.min(lo + 1, this.size - 1);
     return this.sorted[lo]! + (this.sorted[hi]! - this.sorted[lo]!) * (pos - lo);
+  }
+
+  /** Mean of the values in the window (NaN when empty). */
+  mean(): number {
+    return this.size === 0 ? Number.NaN : this.total / this.size;
   }
 
   median(): number {

@@ -33,18 +33,19 @@ export function seasonalBaseline(
 ): Float64Array {
   const profileStart = Math.max(0, from - options.levelWindow);
   const profile = new Float64Array(to - profileStart);
-  for (let i = profileStart; i < to; i++)
-    profile[i - profileStart] = seasonalProfile(values, i, period, options);
+  const scratch = new Float64Array(Math.max(options.seasons, options.levelWindow));
+  for (let i = profileStart; i < to; i++) {
+    profile[i - profileStart] = seasonalProfile(values, i, period, options.seasons, scratch);
+  }
   const expected = new Float64Array(to - from);
-  const offsets: number[] = [];
   for (let i = from; i < to; i++) {
-    offsets.length = 0;
+    let count = 0;
     for (let j = Math.max(0, i - options.levelWindow); j < i; j++) {
       const offset = values[j]! - profile[j - profileStart]!;
-      if (!Number.isNaN(offset)) offsets.push(offset);
+      if (!Number.isNaN(offset)) scratch[count++] = offset;
     }
     const own = profile[i - profileStart]!;
-    expected[i - from] = offsets.length === 0 || Number.isNaN(own) ? Number.NaN : own + medianOf(offsets);
+    expected[i - from] = count === 0 || Number.isNaN(own) ? Number.NaN : own + medianOfFirst(scratch, count);
   }
   return expected;
 }
@@ -53,20 +54,30 @@ function seasonalProfile(
   values: Float64Array,
   i: number,
   period: number | null,
-  options: BaselineOptions,
+  seasons: number,
+  scratch: Float64Array,
 ): number {
   if (period === null) return 0;
-  const samePhase: number[] = [];
-  for (let k = 1; k <= options.seasons; k++) {
+  let count = 0;
+  for (let k = 1; k <= seasons; k++) {
     const j = i - k * period;
     if (j < 0) break;
-    if (!Number.isNaN(values[j]!)) samePhase.push(values[j]!);
+    if (!Number.isNaN(values[j]!)) scratch[count++] = values[j]!;
   }
-  return samePhase.length === 0 ? Number.NaN : medianOf(samePhase);
+  return count === 0 ? Number.NaN : medianOfFirst(scratch, count);
 }
 
-function medianOf(values: number[]): number {
-  values.sort((a, b) => a - b);
-  const mid = values.length >> 1;
-  return values.length % 2 === 1 ? values[mid]! : (values[mid - 1]! + values[mid]!) / 2;
+/** Median of scratch[0, count), sorting that prefix in place (insertion sort: count is small). */
+function medianOfFirst(scratch: Float64Array, count: number): number {
+  for (let a = 1; a < count; a++) {
+    const v = scratch[a]!;
+    let b = a - 1;
+    while (b >= 0 && scratch[b]! > v) {
+      scratch[b + 1] = scratch[b]!;
+      b--;
+    }
+    scratch[b + 1] = v;
+  }
+  const mid = count >> 1;
+  return count % 2 === 1 ? scratch[mid]! : (scratch[mid - 1]! + scratch[mid]!) / 2;
 }

@@ -40,13 +40,11 @@ export class RobustDetector implements Detector {
     const lookback = Math.max(0, from - this.params.spreadWindow - this.params.levelWindow);
     const baseline = seasonalBaseline(series.values, lookback, to, this.params.period, this.params);
     const residuals = new SortedWindow(this.params.spreadWindow);
-    let absSum = 0;
-    const absRing: number[] = [];
     for (let i = lookback; i < to; i++) {
       const k = i - lookback;
       const value = series.values[i]!;
       const expected = baseline[k]!;
-      const spread = spreadOf(residuals, absSum, absRing.length, this.params.minSpread);
+      const spread = spreadOf(residuals, this.params.minSpread);
       const known = !Number.isNaN(value) && !Number.isNaN(expected);
       if (i >= from) {
         out.expected[i - from] = expected;
@@ -57,9 +55,6 @@ export class RobustDetector implements Detector {
       if (i >= from && residuals.length >= this.params.minResiduals)
         out.raw[i - from] = Math.abs(residual) / spread;
       residuals.push(Math.abs(residual));
-      absRing.push(Math.abs(residual));
-      absSum += Math.abs(residual);
-      if (absRing.length > this.params.spreadWindow) absSum -= absRing.shift()!;
     }
     return out;
   }
@@ -80,8 +75,9 @@ export class RobustDetector implements Detector {
 }
 
 /** σ from the median and the mean absolute residual, so quantised data never gets σ = 0. */
-function spreadOf(window: SortedWindow, absSum: number, count: number, minSpread: number): number {
+function spreadOf(window: SortedWindow, minSpread: number): number {
+  if (window.length === 0) return minSpread;
   const fromMedian = 1.4826 * window.median();
-  const fromMean = count > 0 ? (0.5 * 1.2533 * absSum) / count : 0;
-  return Math.max(fromMedian || 0, fromMean, minSpread);
+  const fromMean = 0.5 * 1.2533 * window.mean();
+  return Math.max(fromMedian, fromMean, minSpread);
 }
