@@ -73,6 +73,7 @@ describe('SortedWindow', () => {
     expect(window.quantile(0.5)).toBeNaN();
     expect(window.median()).toBeNaN();
     expect(window.meanAtLeast(0)).toBeNaN();
+    expect(window.mean()).toBeNaN();
     expect(window.countAtLeast(0)).toBe(0);
     expect(window.toArray()).toEqual([]);
   });
