@@ -39,6 +39,7 @@ describe('loadConfig', () => {
       limits: {
         maxBodyBytes: 5 * 1024 * 1024,
         maxPoints: 500_000,
+        maxSeries: 100,
         queryTimeoutMs: 30_000,
         maxConcurrentTrainings: 2,
       },

@@ -55,6 +55,7 @@ export const envSchema = z.object({
   KEEP_MODEL_VERSIONS: withDefault(int(1, 1_000), '5'),
   MAX_BODY_BYTES: withDefault(int(1_024, 1_073_741_824), String(5 * 1024 * 1024)),
   MAX_POINTS: withDefault(int(10, 100_000_000), '500000'),
+  MAX_SERIES: withDefault(int(1, 10_000), '100'),
   QUERY_TIMEOUT_MS: withDefault(int(100, 3_600_000), '30000'),
   MAX_CONCURRENT_TRAININGS: withDefault(int(1, 256), '2'),
   LOG_LEVEL: withDefault(z.enum(['debug', 'info', 'warn', 'error', 'silent']), 'info'),
@@ -106,7 +107,13 @@ export interface Config {
   };
   store: { dataDir: string; keepModelVersions: number };
   detectorsFile: string | null;
-  limits: { maxBodyBytes: number; maxPoints: number; queryTimeoutMs: number; maxConcurrentTrainings: number };
+  limits: {
+    maxBodyBytes: number;
+    maxPoints: number;
+    maxSeries: number;
+    queryTimeoutMs: number;
+    maxConcurrentTrainings: number;
+  };
   logLevel: LogLevel;
 }
 
@@ -156,6 +163,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     limits: {
       maxBodyBytes: e.MAX_BODY_BYTES,
       maxPoints: e.MAX_POINTS,
+      maxSeries: e.MAX_SERIES,
       queryTimeoutMs: e.QUERY_TIMEOUT_MS,
       maxConcurrentTrainings: e.MAX_CONCURRENT_TRAININGS,
     },

@@ -1,10 +1,13 @@
 #!/usr/bin/env node
 // Runs the TypeScript CLI through tsx's loader (the scorer is shipped as TypeScript sources).
+// The child gets SIGTERM/SIGINT forwarded, so `tidemark serve` shuts down gracefully under
+// Docker or systemd; this process exits with the child's code.
 const { join } = require('node:path');
-const { spawnSync } = require('node:child_process');
-const result = spawnSync(
+const { spawn } = require('node:child_process');
+const child = spawn(
   process.execPath,
   ['--import', 'tsx', join(__dirname, '..', 'cli', 'main.ts'), ...process.argv.slice(2)],
   { stdio: 'inherit' },
 );
-process.exit(result.status ?? 1);
+for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP']) process.on(signal, () => child.kill(signal));
+child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

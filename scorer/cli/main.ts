@@ -1,15 +1,18 @@
 import { ExitCode, UsageError } from './exit-codes';
 import { exitCodeFor, SCORE_HELP, scoreCommand } from './score-command';
+import { serveCommand } from './serve-command';
 
 const HELP = `Usage: tidemark <command> [options]
 
 Commands:
+  serve   run the scoring service (HTTP API, continuous detectors); configured by env (tidemark serve --help)
   score   score a timestamp,value CSV file and write the scored rows (tidemark score --help)
 
 Run "tidemark <command> --help" for a command's options.`;
 
 const commands: Record<string, (argv: string[]) => Promise<number>> = {
   score: scoreCommand,
+  serve: serveCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {

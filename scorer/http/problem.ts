@@ -16,6 +16,9 @@ export type ProblemSlug =
   | 'conflict'
   | 'payload-too-large'
   | 'limit-exceeded'
+  | 'too-many-trainings'
+  | 'unscorable'
+  | 'read-only'
   | 'influxdb-bad-query'
   | 'influxdb-not-found'
   | 'influxdb-forbidden'
@@ -141,6 +144,11 @@ export function influxProblem(error: InfluxError): ProblemInit {
 export function knownProblem(error: unknown): ProblemInit | null {
   if (error instanceof ProblemError) return error.problem;
   if (error instanceof InfluxError) return influxProblem(error);
+  // The engine's input errors say what was wrong with the data (matched by name: importing the
+  // engine here would load TensorFlow.js for every error path).
+  if (error instanceof Error && error.name === 'EngineInputError') {
+    return { status: 422, slug: 'unscorable', title: 'Cannot score this data', detail: error.message };
+  }
   if (error instanceof HTTPException) {
     // Hono's own: malformed JSON or form bodies from its validator, mostly.
     const malformed = /malformed/i.test(error.message);
@@ -154,6 +162,11 @@ export function knownProblem(error: unknown): ProblemInit | null {
     };
   }
   return null;
+}
+
+/** A configured limit was hit: `detail` names it, its value, and what to change. */
+export function limitProblem(detail: string): ProblemError {
+  return new ProblemError({ status: 400, slug: 'limit-exceeded', title: 'Limit exceeded', detail });
 }
 
 export const INTERNAL_PROBLEM: ProblemInit = {

@@ -18,6 +18,7 @@ export function validate<Target extends keyof ValidationTargets, S extends z.Zod
   schema: S,
 ) {
   return zValidator(target, schema, (result) => {
-    if (!result.success) throw new ProblemError(validationProblem(result.error as unknown as z.ZodError, WHERE[target]));
+    if (!result.success)
+      throw new ProblemError(validationProblem(result.error as unknown as z.ZodError, WHERE[target]));
   });
 }

@@ -2,7 +2,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { z } from 'zod';
 import { JsonCollection } from './collection';
-import { removeLeftoverTempFiles, writeFileAtomic } from './files';
+import { listNames, removeLeftoverTempFiles, writeFileAtomic } from './files';
 import { ModelRegistry } from './models';
 
 export * from './collection';
@@ -17,6 +17,8 @@ export interface StateStore {
   /** Temp files a crash had left behind, removed when the store was opened. */
   readonly recoveredTempFiles: number;
   collection<S extends z.ZodType>(kind: string, schema: S): JsonCollection<S>;
+  /** Orgs that have any stored state. */
+  orgIds(): Promise<number[]>;
   /** Throws unless a file can be written atomically and removed (for `/readyz`). */
   checkWritable(): Promise<void>;
 }
@@ -39,6 +41,10 @@ export async function openStateStore(dataDir: string, options: StateStoreOptions
     models,
     recoveredTempFiles,
     collection: (kind, schema) => new JsonCollection(dataDir, kind, schema),
+    async orgIds() {
+      const names = await listNames(join(dataDir, 'orgs'));
+      return names.filter((name) => /^\d+$/.test(name)).map(Number);
+    },
     async checkWritable() {
       const probe = join(dataDir, '.ready-probe');
       await writeFileAtomic(probe, String(Date.now()));

@@ -1,8 +1,11 @@
 /** @tidemark/core — the browser-safe wire contract between the Grafana plugin and the scorer. */
-export * from './version';
+
 export * from './detectors';
+export * from './detectors-api';
 export * from './duration';
+export * from './models';
 export * from './query';
-export * from './series';
 export * from './requests';
 export * from './score-scale';
+export * from './series';
+export * from './version';

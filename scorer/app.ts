@@ -1,0 +1,52 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { requestId } from 'hono/request-id';
+import { authenticate } from './auth/middleware';
+import type { AppDeps } from './deps';
+import { notFound, onError } from './http/on-error';
+import { ProblemError } from './http/problem';
+import { requestLog } from './http/request-log';
+import { openApiDocument } from './openapi';
+import { annotationRoutes } from './routes/annotations';
+import { detectorRoutes } from './routes/detectors';
+import { healthRoutes } from './routes/health';
+import { modelRoutes } from './routes/models';
+import { schemaRoutes } from './routes/schema';
+import { scoreRoutes } from './routes/score';
+
+/** Composes the scorer's HTTP API; every route lives in `routes/`, by feature. */
+export function createApp(deps: AppDeps) {
+  const { config, logger, metrics } = deps;
+  const maxSize = config.limits.maxBodyBytes;
+  const api = new Hono()
+    .use(
+      bodyLimit({
+        maxSize,
+        onError: () => {
+          throw new ProblemError({
+            status: 413,
+            slug: 'payload-too-large',
+            title: 'Request body too large',
+            detail: `The body is larger than MAX_BODY_BYTES (${maxSize} bytes). Send fewer points or a shorter range per request.`,
+          });
+        },
+      }),
+    )
+    .use(authenticate(deps.auth))
+    .route('/', scoreRoutes(deps))
+    .route('/', schemaRoutes(deps))
+    .route('/', modelRoutes(deps))
+    .route('/', detectorRoutes(deps))
+    .route('/', annotationRoutes(deps));
+
+  const app = new Hono()
+    .use(requestId())
+    .use(requestLog(logger, metrics))
+    .route('/', healthRoutes(deps))
+    .get('/metrics', (c) => c.text(metrics.render(), 200, { 'content-type': 'text/plain; version=0.0.4' }))
+    .get('/openapi.json', (c) => c.json(openApiDocument()))
+    .route('/api/v1', api);
+  app.onError(onError(logger));
+  app.notFound(notFound);
+  return app;
+}

@@ -1,0 +1,95 @@
+import {
+  type AnnotationRegion,
+  type ContinuousDetectorDefinition,
+  detectorIdSchema,
+  parseDuration,
+} from '@tidemark/core';
+import type { InfluxClient, InfluxSeries } from '../influx';
+import { epochMsLiteral, qualifiedMeasurement, quoteIdentifier, quoteString } from '../influx/escape';
+
+interface Row {
+  time: number;
+  score: number;
+  value: number | null;
+  expected: number | null;
+  lower: number | null;
+  upper: number | null;
+}
+
+const format = (n: number | null) => (n === null ? '?' : Number(n.toPrecision(4)).toString());
+
+function rows(series: InfluxSeries): Row[] {
+  const at = (name: string) => series.columns.indexOf(name);
+  const [t, s, v, e, l, u] = ['time', 'score', 'value', 'expected', 'lower', 'upper'].map(at) as number[];
+  const num = (row: unknown[], i: number | undefined) =>
+    typeof row[i ?? -1] === 'number' ? (row[i!] as number) : null;
+  return series.values.map((row) => ({
+    time: Number(row[t!]),
+    score: num(row, s) ?? 0,
+    value: num(row, v),
+    expected: num(row, e),
+    lower: num(row, l),
+    upper: num(row, u),
+  }));
+}
+
+function explanation(peak: Row, detector: string): string {
+  const side = peak.value !== null && peak.upper !== null && peak.value > peak.upper ? 'above' : 'below';
+  return `value ${format(peak.value)} ${side} expected ${format(peak.lower)}–${format(peak.upper)} (score ${format(peak.score)}), ${detector}`;
+}
+
+/** Runs of anomalous points no more than one interval apart become one region. */
+export function regionsOf(
+  anomalous: Row[],
+  intervalMs: number,
+  detector: ContinuousDetectorDefinition['detector']['id'],
+) {
+  const regions: Array<{ start: number; end: number; peak: Row }> = [];
+  for (const row of anomalous) {
+    const last = regions.at(-1);
+    if (last && row.time - last.end <= intervalMs) {
+      last.end = row.time;
+      if (row.score > last.peak.score) last.peak = row;
+    } else {
+      regions.push({ start: row.time, end: row.time, peak: row });
+    }
+  }
+  return regions.map(({ start, end, peak }) => ({
+    start,
+    end,
+    peakTime: peak.time,
+    peakScore: Math.min(100, Math.max(0, peak.score)),
+    detector,
+    explanation: explanation(peak, detector),
+  }));
+}
+
+/** Anomaly regions a continuous detector wrote in [from, to), read back from its output measurement. */
+export async function detectorRegions(
+  influx: InfluxClient,
+  definition: ContinuousDetectorDefinition,
+  database: string,
+  from: number,
+  to: number,
+  signal?: AbortSignal,
+): Promise<AnnotationRegion[]> {
+  const { output } = definition;
+  const text =
+    `SELECT "score", "value", "expected", "lower", "upper" FROM ${qualifiedMeasurement(database, output.retentionPolicy, output.measurement)} ` +
+    `WHERE time >= ${epochMsLiteral(Math.floor(from))} AND time < ${epochMsLiteral(Math.ceil(to))} ` +
+    `AND ${quoteIdentifier('detector')}::tag = ${quoteString(definition.id)} AND "anomaly" = 1 GROUP BY *`;
+  const series = await influx.querySeries(text, { database, ...(signal ? { signal } : {}) });
+  const detector = detectorIdSchema.parse(definition.detector.id);
+  return series.flatMap((one) => {
+    const tags = { ...(one.tags ?? {}) };
+    const name = tags.series ?? definition.id;
+    delete tags.series;
+    delete tags.detector;
+    return regionsOf(rows(one), parseDuration(definition.interval), detector).map((region) => ({
+      ...region,
+      series: name,
+      tags,
+      detectorName: definition.id,
+    }));
+  });
+}

@@ -1,0 +1,22 @@
+import type { AuthOptions } from './auth/middleware';
+import type { Config } from './config';
+import type { DetectorService } from './continuous/service';
+import type { InfluxClient } from './influx';
+import type { Logger } from './log';
+import type { Metrics } from './metrics';
+import type { ScoringService } from './scoring/score-service';
+import type { StateStore } from './store';
+import type { Trainer } from './training/trainer';
+
+/** Everything the routes use, built once by `createServices` (or by a test). */
+export interface AppDeps {
+  config: Config;
+  logger: Logger;
+  metrics: Metrics;
+  influx: InfluxClient;
+  store: StateStore;
+  scoring: ScoringService;
+  trainer: Trainer;
+  detectors: DetectorService;
+  auth: AuthOptions;
+}

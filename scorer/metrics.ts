@@ -1,0 +1,100 @@
+/** A small Prometheus registry: counters, gauges and histograms with labels, text exposition 0.0.4. */
+type Labels = Record<string, string>;
+
+const labelKey = (labels: Labels) =>
+  Object.entries(labels)
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([k, v]) => `${k}="${v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"')}"`)
+    .join(',');
+const withLabels = (name: string, key: string) => (key ? `${name}{${key}}` : name);
+
+interface Metric {
+  render(): string;
+}
+
+export class Counter implements Metric {
+  private readonly values = new Map<string, number>();
+  constructor(
+    readonly name: string,
+    readonly help: string,
+    private readonly type: 'counter' | 'gauge' = 'counter',
+  ) {}
+  inc(labels: Labels = {}, by = 1): void {
+    const key = labelKey(labels);
+    this.values.set(key, (this.values.get(key) ?? 0) + by);
+  }
+  set(labels: Labels, value: number): void {
+    this.values.set(labelKey(labels), value);
+  }
+  render(): string {
+    const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} ${this.type}`];
+    for (const [key, value] of this.values) lines.push(`${withLabels(this.name, key)} ${value}`);
+    return lines.join('\n');
+  }
+}
+
+export class Histogram implements Metric {
+  private readonly series = new Map<string, { counts: number[]; sum: number; count: number }>();
+  constructor(
+    readonly name: string,
+    readonly help: string,
+    private readonly buckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+  ) {}
+  observe(labels: Labels, value: number): void {
+    const key = labelKey(labels);
+    let entry = this.series.get(key);
+    if (!entry) {
+      entry = { counts: this.buckets.map(() => 0), sum: 0, count: 0 };
+      this.series.set(key, entry);
+    }
+    this.buckets.forEach((bound, i) => {
+      if (value <= bound) entry.counts[i]!++;
+    });
+    entry.sum += value;
+    entry.count++;
+  }
+  render(): string {
+    const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} histogram`];
+    for (const [key, entry] of this.series) {
+      const sep = key ? `${key},` : '';
+      this.buckets.forEach((bound, i) => {
+        lines.push(`${this.name}_bucket{${sep}le="${bound}"} ${entry.counts[i]}`);
+      });
+      lines.push(`${this.name}_bucket{${sep}le="+Inf"} ${entry.count}`);
+      lines.push(`${withLabels(`${this.name}_sum`, key)} ${entry.sum}`);
+      lines.push(`${withLabels(`${this.name}_count`, key)} ${entry.count}`);
+    }
+    return lines.join('\n');
+  }
+}
+
+/** Everything the scorer measures. */
+export function createMetrics() {
+  const metrics = {
+    httpRequests: new Counter('tidemark_http_requests_total', 'HTTP requests by method, route and status.'),
+    httpDuration: new Histogram('tidemark_http_request_duration_seconds', 'HTTP request duration by route.'),
+    pointsScored: new Counter(
+      'tidemark_points_scored_total',
+      'Points scored, by where the request came from.',
+    ),
+    trainingsRunning: new Counter('tidemark_trainings_running', 'Training jobs running now.', 'gauge'),
+    trainings: new Counter('tidemark_trainings_total', 'Training jobs finished, by status.'),
+    continuousRuns: new Counter(
+      'tidemark_continuous_runs_total',
+      'Continuous detector runs, by detector and result.',
+    ),
+    continuousLag: new Counter(
+      'tidemark_continuous_lag_seconds',
+      'How far behind now each continuous detector has scored.',
+      'gauge',
+    ),
+  };
+  return {
+    ...metrics,
+    render: () =>
+      `${Object.values(metrics as Record<string, Metric>)
+        .map((m) => m.render())
+        .join('\n')}\n`,
+  };
+}
+export type Metrics = ReturnType<typeof createMetrics>;

@@ -1,0 +1,48 @@
+import { type AnnotationRegion, instantSchema, recordIdSchema } from '@tidemark/core';
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { type AuthEnv, requireRole } from '../auth/middleware';
+import { detectorRegions } from '../continuous/annotations';
+import type { AppDeps } from '../deps';
+import { validate } from '../http/validate';
+import { InfluxError } from '../influx';
+
+/** Query strings carry text: epoch ms arrive as digits. */
+const instant = z.preprocess(
+  (v) => (typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v),
+  instantSchema,
+);
+const querySchema = z
+  .object({ from: instant, to: instant, detector: recordIdSchema.optional() })
+  .strict()
+  .refine((q) => q.from < q.to, { message: '`from` must be before `to`', path: ['from'] });
+
+/** `GET /annotations?from&to[&detector]`: regions the org's continuous detectors wrote. */
+export function annotationRoutes({
+  detectors,
+  influx,
+  config,
+}: Pick<AppDeps, 'detectors' | 'influx' | 'config'>) {
+  return new Hono<AuthEnv>().get(
+    '/annotations',
+    requireRole('Viewer'),
+    validate('query', querySchema),
+    async (c) => {
+      const { from, to, detector } = c.req.valid('query');
+      const definitions = (await detectors.definitionsOf(c.get('caller').orgId)).filter(
+        (d) => !detector || d.id === detector,
+      );
+      const regions: AnnotationRegion[] = [];
+      for (const definition of definitions) {
+        const database = definition.output.database ?? config.influx.database ?? definition.query.database;
+        try {
+          regions.push(...(await detectorRegions(influx, definition, database, from, to, c.req.raw.signal)));
+        } catch (error) {
+          // Nothing written yet (no database or measurement): no regions, not an error.
+          if (!(error instanceof InfluxError && error.kind === 'not-found')) throw error;
+        }
+      }
+      return c.json({ regions: regions.sort((a, b) => a.start - b.start) });
+    },
+  );
+}

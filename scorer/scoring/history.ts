@@ -1,0 +1,36 @@
+import { type DetectorParams, parseDuration } from '@tidemark/core';
+
+/** Default training window when a request sets none. */
+export const DEFAULT_TRAINING_WINDOW = '7d';
+/** Fitting on more history than this many points costs more than it teaches a panel query. */
+export const MAX_HISTORY_POINTS = 10_000;
+
+export interface HistoryPlan {
+  /** How far before the range to read, in ms (a whole number of intervals). */
+  historyMs: number;
+  /** Set when the training window was shortened, to tell the user. */
+  shortenedFrom: number | null;
+}
+
+/**
+ * How much history to read before a range: the training window, capped so the history is at
+ * most `max(MAX_HISTORY_POINTS, range points)` points and the whole read stays within `maxPoints`.
+ */
+export function planHistory(
+  params: DetectorParams,
+  intervalMs: number,
+  rangePoints: number,
+  maxPoints: number,
+): HistoryPlan {
+  const wantedMs = parseDuration(params.trainingWindow ?? DEFAULT_TRAINING_WINDOW);
+  const wantedPoints = Math.ceil(wantedMs / intervalMs);
+  const cap = Math.max(0, Math.min(Math.max(MAX_HISTORY_POINTS, rangePoints), maxPoints - rangePoints));
+  const points = Math.min(wantedPoints, cap);
+  return { historyMs: points * intervalMs, shortenedFrom: points < wantedPoints ? wantedPoints : null };
+}
+
+/** History a stored model needs to score a range: its seasons and the detectors' windows. */
+export function modelLookbackMs(period: number | null, intervalMs: number, historyMs: number): number {
+  const steps = (period ?? 0) * 7 + 1_024;
+  return Math.min(historyMs, steps * intervalMs);
+}

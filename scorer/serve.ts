@@ -1,0 +1,47 @@
+import { serve } from '@hono/node-server';
+import { createApp } from './app';
+import { type Config, redactConfig } from './config';
+import { createLogger } from './log';
+import { createServices } from './services';
+
+export interface RunningServer {
+  url: string;
+  /** Stops accepting requests, stops detectors and trainings (they resume on the next start). */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the scorer: services, resumed training jobs, scheduled continuous detectors, HTTP.
+ * `tidemark serve` calls this and closes it on SIGTERM/SIGINT.
+ */
+export async function startServer(config: Config): Promise<RunningServer> {
+  const logger = createLogger(config.logLevel);
+  const deps = await createServices(config, logger);
+  const orgIds = await deps.store.orgIds();
+  const resumed = await deps.trainer.resume(orgIds);
+  await deps.detectors.start(orgIds);
+  const app = createApp(deps);
+  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+    const s = serve({ fetch: app.fetch, hostname: config.server.host, port: config.server.port }, () =>
+      resolve(s),
+    );
+    s.once('error', reject);
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.server.port;
+  const url = `http://${config.server.host === '0.0.0.0' ? '127.0.0.1' : config.server.host}:${port}`;
+  logger.info('tidemark scorer listening', { url, resumedJobs: resumed, config: redactConfig(config) });
+  let closing: Promise<void> | null = null;
+  return {
+    url,
+    close: () => {
+      closing ??= (async () => {
+        logger.info('shutting down');
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await Promise.all([deps.detectors.stop(), deps.trainer.shutdown()]);
+        logger.info('stopped');
+      })();
+      return closing;
+    },
+  };
+}

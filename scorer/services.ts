@@ -1,0 +1,91 @@
+import { JwksCache } from './auth/jwks';
+import { createTokenChecker } from './auth/tokens';
+import type { Config } from './config';
+import { loadProvisionedDetectors, type ProvisionedDetector } from './continuous/provisioning';
+import { DetectorService } from './continuous/service';
+import type { AppDeps } from './deps';
+import { InfluxClient } from './influx';
+import type { Logger } from './log';
+import { createMetrics } from './metrics';
+import { createScoringService } from './scoring/score-service';
+import { openStateStore } from './store';
+import { Trainer } from './training/trainer';
+
+/** Builds every service from the configuration (opening the store, reading the detectors file). */
+export async function createServices(
+  config: Config,
+  logger: Logger,
+  overrides: { provisioned?: ProvisionedDetector[] } = {},
+): Promise<AppDeps> {
+  const metrics = createMetrics();
+  const influx = new InfluxClient({
+    url: config.influx.url,
+    auth: config.influx.auth,
+    timeoutMs: config.influx.timeoutMs,
+    retries: config.influx.retries,
+  });
+  const store = await openStateStore(config.store.dataDir, {
+    keepModelVersions: config.store.keepModelVersions,
+  });
+  if (store.recoveredTempFiles > 0) {
+    logger.warn('removed files left by an interrupted write', { count: store.recoveredTempFiles });
+  }
+  const limits = { maxPoints: config.limits.maxPoints, maxSeries: config.limits.maxSeries };
+  const trainer = new Trainer({
+    store,
+    influx,
+    logger,
+    metrics,
+    maxConcurrent: config.limits.maxConcurrentTrainings,
+    ...limits,
+  });
+  const scoring = createScoringService({
+    influx,
+    models: store.models,
+    limits,
+    trainInBackground: (orgId, request) => trainer.trainInBackground(orgId, request),
+  });
+  const provisioned: ProvisionedDetector[] =
+    overrides.provisioned ??
+    (config.detectorsFile
+      ? await loadProvisionedDetectors(config.detectorsFile, config.auth.defaultOrgId)
+      : []);
+  const detectors = new DetectorService({
+    store,
+    influx,
+    scoring,
+    logger,
+    metrics,
+    provisioned,
+    defaultDatabase: config.influx.database,
+  });
+  const { auth } = config;
+  return {
+    config,
+    logger,
+    metrics,
+    influx,
+    store,
+    scoring,
+    trainer,
+    detectors,
+    auth: {
+      checkToken: createTokenChecker(auth.tokens),
+      requireIdToken: auth.requireIdToken,
+      defaultRole: auth.defaultRole,
+      defaultOrgId: auth.defaultOrgId,
+      ...(auth.grafanaUrl
+        ? {
+            idToken: {
+              jwks: new JwksCache({
+                url: new URL('api/signing-keys/keys', withSlash(auth.grafanaUrl)).toString(),
+              }),
+              issuer: auth.idTokenIssuer ?? auth.grafanaUrl,
+            },
+          }
+        : {}),
+    },
+  };
+}
+
+const withSlash = (url: string) => (url.endsWith('/') ? url : `${url}/`);

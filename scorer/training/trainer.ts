@@ -1,0 +1,273 @@
+import { randomBytes } from 'node:crypto';
+import { type Job, jobSchema, type ParsedTrainRequest } from '@tidemark/core';
+import { encodeModel, trainModel } from '@tidemark/core/engine';
+import { limitProblem, ProblemError } from '../http/problem';
+import type { InfluxClient } from '../influx';
+import { readSeries } from '../influx/series-query';
+import type { Logger } from '../log';
+import type { Metrics } from '../metrics';
+import { modelIdFor, queryKey, seriesKey, seriesName } from '../scoring/series-identity';
+import type { StateStore } from '../store';
+
+export interface TrainerOptions {
+  store: StateStore;
+  influx: InfluxClient;
+  logger: Logger;
+  metrics?: Metrics;
+  maxConcurrent: number;
+  maxPoints: number;
+  maxSeries: number;
+  now?: () => number;
+}
+
+/** What to do when MAX_CONCURRENT_TRAININGS jobs are already running. */
+export type WhenBusy = 'reject' | 'skip' | 'queue';
+
+const ACTIVE = new Set(['queued', 'running']);
+const PROGRESS_WRITE_INTERVAL_MS = 1_000;
+const BACKGROUND_RETRY_AFTER_MS = 10 * 60_000;
+
+const newJobId = () => `job-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
+
+/**
+ * Runs training jobs: at most `maxConcurrent` at once, each persisted (with progress) in the
+ * state store, so jobs interrupted by a restart are run again by `resume`.
+ */
+export class Trainer {
+  readonly jobs;
+  private running = 0;
+  private readonly waiting: Array<() => void> = [];
+  private readonly active = new Map<
+    string,
+    { controller: AbortController; done: Promise<void>; queryKey: string }
+  >();
+  private readonly failedAt = new Map<string, number>();
+  private stopping = false;
+
+  constructor(private readonly options: TrainerOptions) {
+    this.jobs = options.store.collection('jobs', jobSchema);
+  }
+
+  private now() {
+    return this.options.now?.() ?? Date.now();
+  }
+
+  get runningCount(): number {
+    return this.running;
+  }
+
+  async get(orgId: number, id: string): Promise<Job | null> {
+    return this.jobs.get(orgId, id);
+  }
+
+  async list(orgId: number): Promise<Job[]> {
+    return (await this.jobs.list(orgId)).sort((a, b) => b.createdAt - a.createdAt);
+  }
+
+  /** Creates and starts a job; `whenBusy` decides between a 429, null, or waiting for a slot. */
+  async submit(
+    orgId: number,
+    request: ParsedTrainRequest,
+    createdBy: string | null,
+    whenBusy: WhenBusy = 'reject',
+  ): Promise<Job | null> {
+    if (this.stopping)
+      throw new ProblemError({
+        status: 503,
+        slug: 'internal',
+        title: 'Shutting down',
+        detail: 'The scorer is shutting down; retry in a moment.',
+      });
+    if (this.running >= this.options.maxConcurrent && whenBusy !== 'queue') {
+      if (whenBusy === 'skip') return null;
+      throw new ProblemError({
+        status: 429,
+        slug: 'too-many-trainings',
+        title: 'Too many trainings',
+        detail: `${this.running} trainings are running, the limit MAX_CONCURRENT_TRAININGS (${this.options.maxConcurrent}). Retry when one finishes (see GET /api/v1/jobs).`,
+        headers: { 'retry-after': '30' },
+      });
+    }
+    const rangePoints = Math.ceil((request.range.to - request.range.from) / request.intervalMs);
+    if (rangePoints > this.options.maxPoints) {
+      throw limitProblem(
+        `The training range holds ${rangePoints} intervals per series, more than MAX_POINTS (${this.options.maxPoints}). Use a larger interval or a shorter range.`,
+      );
+    }
+    const id = newJobId();
+    const job = await this.jobs.put(orgId, id, {
+      id,
+      kind: 'train',
+      status: 'queued',
+      progress: 0,
+      message: 'Waiting for a training slot',
+      createdAt: this.now(),
+      startedAt: null,
+      finishedAt: null,
+      createdBy,
+      models: [],
+      request,
+    });
+    return this.launch(orgId, job);
+  }
+
+  /**
+   * Trains a model for a series in the background (the LSTM behind a score request): at most
+   * one job per query, none while the trainer is full, and no retry for a while after a failure.
+   */
+  async trainInBackground(orgId: number, request: ParsedTrainRequest): Promise<string | null> {
+    const key = `${orgId}/${queryKey(request.query, request.detector.id)}`;
+    for (const [id, active] of this.active) if (active.queryKey === key) return id.split('/')[1] ?? null;
+    if (this.now() - (this.failedAt.get(key) ?? Number.NEGATIVE_INFINITY) < BACKGROUND_RETRY_AFTER_MS)
+      return null;
+    const job = await this.submit(orgId, request, null, 'skip').catch(() => null);
+    return job?.id ?? null;
+  }
+
+  /** Runs again every job a previous process left queued or running. */
+  async resume(orgIds: number[]): Promise<number> {
+    let resumed = 0;
+    for (const orgId of orgIds) {
+      for (const job of await this.jobs.list(orgId)) {
+        if (!ACTIVE.has(job.status)) continue;
+        this.options.logger.info('resuming training job', { orgId, jobId: job.id });
+        await this.launch(orgId, job);
+        resumed++;
+      }
+    }
+    return resumed;
+  }
+
+  /** Stops running jobs without marking them failed: they resume on the next start. */
+  async shutdown(): Promise<void> {
+    this.stopping = true;
+    for (const { controller } of this.active.values()) controller.abort(new Error('scorer shutting down'));
+    await Promise.allSettled([...this.active.values()].map((a) => a.done));
+  }
+
+  private async launch(orgId: number, job: Job): Promise<Job> {
+    const controller = new AbortController();
+    const key = `${orgId}/${queryKey(job.request.query, job.request.detector.id)}`;
+    const done = this.withSlot(() => this.run(orgId, job, controller.signal)).finally(() => {
+      this.active.delete(`${orgId}/${job.id}`);
+    });
+    this.active.set(`${orgId}/${job.id}`, { controller, done, queryKey: key });
+    return job;
+  }
+
+  private async withSlot(work: () => Promise<void>): Promise<void> {
+    while (this.running >= this.options.maxConcurrent)
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.running++;
+    this.options.metrics?.trainingsRunning.set({}, this.running);
+    try {
+      await work();
+    } finally {
+      this.running--;
+      this.options.metrics?.trainingsRunning.set({}, this.running);
+      this.waiting.shift()?.();
+    }
+  }
+
+  private async run(orgId: number, job: Job, signal: AbortSignal): Promise<void> {
+    const { store, influx, logger } = this.options;
+    const update = (patch: Partial<Job>) =>
+      this.jobs.update(orgId, job.id, (current) => (current ? { ...current, ...patch } : undefined));
+    const { request } = job;
+    try {
+      await update({
+        status: 'running',
+        startedAt: this.now(),
+        message: 'Reading the training data from InfluxDB',
+      });
+      const read = await readSeries(influx, request.query, request.range, request.intervalMs, { signal });
+      const series = read.filter((s) => s.points.length > 0);
+      this.checkLimits(series.length, Math.max(0, ...series.map((s) => s.points.length)));
+      if (series.length === 0)
+        throw new Error('InfluxDB returned no points for the query and range: nothing to train on');
+      const models: string[] = [];
+      let lastWrite = 0;
+      for (const [index, one] of series.entries()) {
+        const name = seriesName(request.query, one.tags);
+        const onProgress = (p: { epoch: number; epochs: number }) => {
+          if (this.now() - lastWrite < PROGRESS_WRITE_INTERVAL_MS) return;
+          lastWrite = this.now();
+          const progress = Math.min(0.99, (index + p.epoch / Math.max(1, p.epochs)) / series.length);
+          void update({ progress, message: `Training ${name}: epoch ${p.epoch}/${p.epochs}` });
+        };
+        await update({
+          progress: index / series.length,
+          message: `Training ${name} (${index + 1}/${series.length})`,
+        });
+        const model = await trainModel(one.points, {
+          detector: request.detector,
+          intervalMs: request.intervalMs,
+          seed: 1,
+          onProgress,
+          signal,
+        });
+        const key = seriesKey(request.query, one.tags, request.detector.id);
+        const id = modelIdFor(key, request.detector.id);
+        await store.models.saveVersion(
+          orgId,
+          {
+            id,
+            key,
+            detector: request.detector.id,
+            labels: {
+              series: name,
+              tags: one.tags,
+              query: request.query,
+              intervalMs: request.intervalMs,
+              queryKey: queryKey(request.query, request.detector.id),
+              period: model.period,
+            },
+            info: {
+              trainedFrom: model.trainedFrom,
+              trainedTo: model.trainedTo,
+              trainedPoints: model.trainedPoints,
+              jobId: job.id,
+            },
+            createdBy: job.createdBy,
+          },
+          encodeModel(model),
+        );
+        models.push(id);
+      }
+      await update({
+        status: 'succeeded',
+        progress: 1,
+        finishedAt: this.now(),
+        models,
+        message: `Trained ${models.length} model${models.length === 1 ? '' : 's'}`,
+      });
+      this.options.metrics?.trainings.inc({ status: 'succeeded' });
+    } catch (error) {
+      if (signal.aborted && this.stopping) {
+        logger.info('training job interrupted by shutdown; it resumes on the next start', {
+          orgId,
+          jobId: job.id,
+        });
+        return;
+      }
+      const message = error instanceof Error ? error.message : String(error);
+      logger.warn('training job failed', { orgId, jobId: job.id, error });
+      this.failedAt.set(`${orgId}/${queryKey(request.query, request.detector.id)}`, this.now());
+      this.options.metrics?.trainings.inc({ status: 'failed' });
+      await update({ status: 'failed', finishedAt: this.now(), message }).catch(() => undefined);
+    }
+  }
+
+  private checkLimits(seriesCount: number, maxSeriesPoints: number): void {
+    if (seriesCount > this.options.maxSeries) {
+      throw limitProblem(
+        `The query returns ${seriesCount} series, more than MAX_SERIES (${this.options.maxSeries}).`,
+      );
+    }
+    if (maxSeriesPoints > this.options.maxPoints) {
+      throw limitProblem(
+        `A series has ${maxSeriesPoints} points in the training range, more than MAX_POINTS (${this.options.maxPoints}). Use a larger interval or a shorter range.`,
+      );
+    }
+  }
+}

@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import { DEFAULT_DETECTOR, detectorSpecSchema, durationSchema } from './detectors';
+import { recordIdSchema } from './models';
+import { seriesQuerySchema } from './query';
+import { regionSchema } from './series';
+
+export const DEFAULT_OUTPUT_MEASUREMENT = 'tidemark_anomaly';
+
+/**
+ * A continuous detector (`/api/v1/detectors`, or the detectors YAML file): scores new points of a
+ * query on a schedule and writes value, expected, lower, upper, score and anomaly to InfluxDB.
+ */
+export const continuousDetectorInputSchema = z
+  .object({
+    id: recordIdSchema,
+    name: z.string().max(256).optional(),
+    query: seriesQuerySchema,
+    /** Aggregation step of the scored points, e.g. `1m`. */
+    interval: durationSchema,
+    /** How often to run; the interval when absent. */
+    schedule: durationSchema.optional(),
+    /** How long to wait for late data before scoring an interval. */
+    lag: durationSchema.default('30s'),
+    /** After downtime, catch up at most this far back (from the checkpoint). */
+    maxBackfill: durationSchema.default('7d'),
+    detector: detectorSpecSchema.default({ id: DEFAULT_DETECTOR, params: {} }),
+    output: z
+      .object({
+        /** The query's database when absent. */
+        database: z.string().min(1).max(256).optional(),
+        retentionPolicy: z.string().min(1).max(256).optional(),
+        measurement: z.string().min(1).max(256).default(DEFAULT_OUTPUT_MEASUREMENT),
+      })
+      .strict()
+      .default({ measurement: DEFAULT_OUTPUT_MEASUREMENT }),
+    enabled: z.boolean().default(true),
+  })
+  .strict();
+export type ContinuousDetectorInput = z.input<typeof continuousDetectorInputSchema>;
+export type ContinuousDetectorDefinition = z.output<typeof continuousDetectorInputSchema>;
+
+export const continuousDetectorStatusSchema = z.enum(['idle', 'running', 'failing', 'disabled']);
+
+/** A continuous detector as the API returns it: its definition plus its run state. */
+export const continuousDetectorSchema = continuousDetectorInputSchema.extend({
+  /** Loaded from the detectors file: read-only through the API. */
+  provisioned: z.boolean(),
+  status: continuousDetectorStatusSchema,
+  /** Epoch ms up to which points have been scored and written (exclusive). */
+  scoredUntil: z.number().nullable(),
+  lastRunAt: z.number().nullable(),
+  lastError: z.string().nullable(),
+});
+export type ContinuousDetector = z.infer<typeof continuousDetectorSchema>;
+
+export const detectorsResponseSchema = z.object({ detectors: z.array(continuousDetectorSchema) });
+
+/** An anomaly region for Grafana annotations: a region plus the series and detector it belongs to. */
+export const annotationRegionSchema = regionSchema.extend({
+  series: z.string(),
+  tags: z.record(z.string(), z.string()),
+  /** Id of the continuous detector that found it. */
+  detectorName: z.string(),
+});
+export type AnnotationRegion = z.infer<typeof annotationRegionSchema>;
+
+export const annotationsResponseSchema = z.object({ regions: z.array(annotationRegionSchema) });
+
+/** Schema look-ups for the query editor answer `{ values }`. */
+export const schemaValuesResponseSchema = z.object({
+  values: z.array(z.string()),
+  /** Field types, for `fields` only. */
+  types: z.record(z.string(), z.string()).optional(),
+});

@@ -1,0 +1,83 @@
+import { z } from 'zod';
+import { DEFAULT_DETECTOR, detectorIdSchema, detectorSpecSchema } from './detectors';
+import { seriesQuerySchema } from './query';
+import { timeRangeSchema } from './requests';
+
+/** Ids of stored things (models, jobs, continuous detectors): safe as file names and in URLs. */
+export const recordIdSchema = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/,
+    'use 1–128 letters, digits, "_" or "-", starting with a letter or digit',
+  );
+
+/** `POST /api/v1/models`: train one model per series the query returns, on the given range. */
+export const trainRequestSchema = z
+  .object({
+    query: seriesQuerySchema,
+    /** The training data: the model learns what is normal from this range. */
+    range: timeRangeSchema,
+    intervalMs: z.number().int().positive(),
+    detector: detectorSpecSchema.default({ id: DEFAULT_DETECTOR, params: {} }),
+  })
+  .strict();
+export type TrainRequest = z.input<typeof trainRequestSchema>;
+export type ParsedTrainRequest = z.output<typeof trainRequestSchema>;
+
+export const JOB_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
+export const jobStatusSchema = z.enum(JOB_STATUSES);
+export type JobStatus = z.infer<typeof jobStatusSchema>;
+
+/** A training job (`GET /api/v1/jobs/:id`). Times are epoch ms. */
+export const jobSchema = z.object({
+  id: z.string(),
+  kind: z.literal('train'),
+  status: jobStatusSchema,
+  /** 0–1. */
+  progress: z.number().min(0).max(1),
+  /** What the job is doing now, or why it failed. */
+  message: z.string(),
+  createdAt: z.number(),
+  startedAt: z.number().nullable(),
+  finishedAt: z.number().nullable(),
+  /** Grafana identity (`user:1`) of whoever started it, when known. */
+  createdBy: z.string().nullable(),
+  /** Ids of the models it stored. */
+  models: z.array(z.string()),
+  request: trainRequestSchema,
+});
+export type Job = z.infer<typeof jobSchema>;
+
+export const modelVersionSummarySchema = z.object({
+  version: z.number().int().positive(),
+  createdAt: z.number(),
+  createdBy: z.string().nullable(),
+  sizeBytes: z.number().int(),
+  trainedFrom: z.number().nullable(),
+  trainedTo: z.number().nullable(),
+  trainedPoints: z.number().int().nullable(),
+});
+export type ModelVersionSummary = z.infer<typeof modelVersionSummarySchema>;
+
+/** A stored model (`GET /api/v1/models[/:id]`): one series, one detector, kept versions. */
+export const modelSummarySchema = z.object({
+  id: z.string(),
+  detector: detectorIdSchema,
+  /** Display name of the series, e.g. `cpu usage_idle {host=a}`. */
+  series: z.string(),
+  tags: z.record(z.string(), z.string()),
+  query: seriesQuerySchema,
+  intervalMs: z.number().int().positive(),
+  status: z.literal('ready'),
+  /** The current version (what scoring uses). */
+  version: z.number().int().positive(),
+  trainedAt: z.number(),
+  createdAt: z.number(),
+  versions: z.array(modelVersionSummarySchema),
+});
+export type ModelSummary = z.infer<typeof modelSummarySchema>;
+
+export const modelsResponseSchema = z.object({ models: z.array(modelSummarySchema) });
+
+/** `POST /api/v1/models/:id/rollback`: make a kept version current again. */
+export const rollbackRequestSchema = z.object({ version: z.number().int().positive() }).strict();
