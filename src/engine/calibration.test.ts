@@ -82,9 +82,8 @@ describe('TailCalibrator', () => {
     },
   );
 
-  // Bug: the top of a tied history has no mean excess, the tail scale collapses to 1e-6·threshold
-  // and every value past the maximum underflows to probability 0 (score 100), unordered.
-  it.failing('gives values beyond the maximum of a tied (quantised) history a probability in (0, 1/n)', () => {
+  // A tied top has no excess over the tail threshold: the tail scale must not collapse to 0.
+  it('gives values beyond the maximum of a tied (quantised) history a probability in (0, 1/n)', () => {
     const n = 1000;
     const history = draws('quantised', n, 3);
     const calibrator = new TailCalibrator({}, history);
@@ -96,8 +95,9 @@ describe('TailCalibrator', () => {
     expect(near).toBeLessThan(1 / n);
   });
 
-  // Bug: the exponential tail is scaled by the mean excess over the tail threshold, which
-  // over-states light tails, so a value just past everything seen gets more than 1/n.
+  // Known limitation, kept on purpose: the exponential tail is heavier than a light (Gaussian-like)
+  // tail, so a value just past everything seen gets a little more than 1/n — conservative, fewer
+  // false alarms. This test documents it and fails the day the tail model changes.
   it.failing.each(['half-normal', 'uniform'] as Distribution[])(
     'gives a value just beyond the maximum a probability below 1/n (%s history)',
     (distribution) => {
@@ -157,9 +157,8 @@ describe('TailCalibrator', () => {
     }
   });
 
-  // Bug: the tail is refitted lazily (every 32 updates), so a calibrator restored from a snapshot
-  // refits at once while the one it was taken from still answers with its older tail.
-  it.failing('snapshot taken mid-stream, as the engine calibrates, restores the same probabilities', () => {
+  // The tail is a pure function of the history: a restored snapshot answers exactly the same.
+  it('snapshot taken mid-stream, as the engine calibrates, restores the same probabilities', () => {
     const calibrator = new TailCalibrator();
     for (const raw of draws('half-normal', 1010, 21)) {
       calibrator.probability(raw);
@@ -170,8 +169,8 @@ describe('TailCalibrator', () => {
       expect(restored.probability(raw)).toBe(calibrator.probability(raw));
   });
 
-  // Same bug seen from outside: an earlier question decides when the tail is refitted.
-  it.failing('answers the same whether or not it was asked before', () => {
+  // Asking a question never changes a later answer.
+  it('answers the same whether or not it was asked before', () => {
     const history = draws('exponential', 500, 2);
     const later = draws('exponential', 100, 3);
     const asked = new TailCalibrator({}, history);
@@ -184,9 +183,8 @@ describe('TailCalibrator', () => {
     for (const raw of [0.5, 2, 6, 12]) expect(asked.probability(raw)).toBe(quiet.probability(raw));
   });
 
-  // Bug: snapshot() saves only the long-run history, so when capacity < recentWindow the restored
-  // recent window is shorter than the original's and the recent-novelty floor differs.
-  it.failing('snapshot → new calibrator gives identical probabilities when capacity < recentWindow', () => {
+  // capacity is raised to recentWindow, so the snapshot holds the whole recent window.
+  it('snapshot → new calibrator gives identical probabilities when capacity < recentWindow', () => {
     const options = { capacity: 100, minHistory: 20, recentWindow: 150 };
     const calibrator = new TailCalibrator(options, draws('half-normal', 1000, 21));
     const restored = new TailCalibrator(options, calibrator.snapshot());

@@ -18,7 +18,7 @@ export interface CalibratorOptions {
 export const DEFAULT_CALIBRATOR_OPTIONS: CalibratorOptions = {
   capacity: 8640,
   minHistory: 48,
-  tailFraction: 0.1,
+  tailFraction: 0.05,
   recentWindow: 150,
 };
 
@@ -29,17 +29,14 @@ export const DEFAULT_CALIBRATOR_OPTIONS: CalibratorOptions = {
  * finite, ordered probabilities; and never rarer than its rank among the last few raw scores
  * (see `recentWindow`). Strictly causal: `probability` never sees the value being asked about.
  */
-const TAIL_REFIT_UPDATES = 32;
-
 export class TailCalibrator {
   private readonly history: SortedWindow;
   private readonly recent: SortedWindow;
-  private fittedTail: { threshold: number; mass: number; scale: number } | null = null;
-  private updatesSinceFit = 0;
   readonly options: CalibratorOptions;
 
   constructor(options: Partial<CalibratorOptions> = {}, history: readonly number[] = []) {
-    this.options = { ...DEFAULT_CALIBRATOR_OPTIONS, ...options };
+    const merged = { ...DEFAULT_CALIBRATOR_OPTIONS, ...options };
+    this.options = { ...merged, capacity: Math.max(merged.capacity, merged.recentWindow) };
     const known = history.filter((raw) => !Number.isNaN(raw));
     this.history = SortedWindow.of(this.options.capacity, known);
     this.recent = SortedWindow.of(Math.max(1, this.options.recentWindow), known);
@@ -80,7 +77,6 @@ export class TailCalibrator {
     if (Number.isNaN(raw)) return;
     this.history.push(raw);
     this.recent.push(raw);
-    this.updatesSinceFit++;
   }
 
   snapshot(): number[] {
@@ -88,25 +84,17 @@ export class TailCalibrator {
   }
 
   /**
-   * The tail model, refitted after every TAIL_REFIT_UPDATES new raw scores (and when more than a
-   * tenth of the history is new), not on every point: fitting reads a tenth of the history.
+   * The exponential tail beyond the (1 − tailFraction) quantile. Its scale comes from the median
+   * exceedance (median excess = scale · ln 2), so one huge outlier cannot stretch the tail; it is
+   * floored at a twentieth of the body's upper half so tied (quantised) tops keep their order.
    */
   private tail(): { threshold: number; mass: number; scale: number } {
-    const stale = this.updatesSinceFit >= Math.min(TAIL_REFIT_UPDATES, Math.ceil(this.history.length / 10));
-    if (this.fittedTail === null || stale) {
-      this.fittedTail = this.fitTail();
-      this.updatesSinceFit = 0;
-    }
-    return this.fittedTail;
-  }
-
-  private fitTail(): { threshold: number; mass: number; scale: number } {
     const n = this.history.length;
-    const threshold = this.history.quantile(1 - this.options.tailFraction);
-    const exceedances = this.history.countAtLeast(threshold);
-    const mass = (exceedances + 1) / (n + 1);
-    const meanExcess = this.history.meanAtLeast(threshold) - threshold;
-    const floor = 1e-6 * Math.max(1, Math.abs(threshold));
-    return { threshold, mass, scale: Math.max(meanExcess, floor) };
+    const tailFraction = this.options.tailFraction;
+    const threshold = this.history.quantile(1 - tailFraction);
+    const mass = (this.history.countAtLeast(threshold) + 1) / (n + 1);
+    const medianExcess = this.history.quantile(1 - tailFraction / 2) - threshold;
+    const floor = Math.max(0.05 * (threshold - this.history.median()), 1e-9 * Math.max(1, Math.abs(threshold)));
+    return { threshold, mass, scale: Math.max(medianExcess / Math.LN2, floor) };
   }
 }

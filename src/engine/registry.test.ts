@@ -30,10 +30,10 @@ describe('detector registry', () => {
   });
 
   it('runs a single detector as itself and the ensemble as its registered members', () => {
-    for (const id of registered) expect(membersOf(id).map((m) => m.id)).toEqual([id]);
-    const members = membersOf('ensemble').map((m) => m.id);
+    for (const id of registered) expect(membersOf(id).map((m) => m.entry.id)).toEqual([id]);
+    const members = membersOf('ensemble').map((m) => m.entry.id);
     expect(members.length).toBeGreaterThan(0);
-    for (const id of members) expect(ENSEMBLE_MEMBERS).toContain(id);
+    for (const id of members) expect(ENSEMBLE_MEMBERS.map((m) => m.id)).toContain(id);
   });
 
   it('says which detector is not registered', () => {

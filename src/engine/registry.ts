@@ -52,8 +52,15 @@ registerDetector({
   description: 'LSTM forecaster (TensorFlow.js); the band and score come from its forecast residuals.',
 });
 
-/** The members whose calibrated scores the ensemble combines. */
-export const ENSEMBLE_MEMBERS: ReadonlyArray<DetectorEntry['id']> = ['robust', 'isolation-forest'];
+/**
+ * The ensemble's members and their weights in the weighted mean of calibrated scores. The robust
+ * baseline counts double: it resolves how extreme a deviation is, where an isolation forest's
+ * score saturates (tuned on NAB in causal mode, see docs/quality.md).
+ */
+export const ENSEMBLE_MEMBERS: ReadonlyArray<{ id: DetectorEntry['id']; weight: number }> = [
+  { id: 'robust', weight: 2 },
+  { id: 'isolation-forest', weight: 1 },
+];
 
 export function detectorEntry(id: DetectorEntry['id']): DetectorEntry {
   const entry = entries.get(id);
@@ -61,8 +68,17 @@ export function detectorEntry(id: DetectorEntry['id']): DetectorEntry {
   return entry;
 }
 
+/** A single detector a detector id runs, with its weight in the combined score. */
+export interface Member {
+  entry: DetectorEntry;
+  weight: number;
+}
+
 /** The single detectors a detector id runs: itself, or the ensemble's members. */
-export function membersOf(id: DetectorId): DetectorEntry[] {
-  if (id === 'ensemble') return ENSEMBLE_MEMBERS.filter((m) => entries.has(m)).map(detectorEntry);
-  return [detectorEntry(id)];
+export function membersOf(id: DetectorId): Member[] {
+  if (id !== 'ensemble') return [{ entry: detectorEntry(id), weight: 1 }];
+  return ENSEMBLE_MEMBERS.filter((m) => entries.has(m.id)).map((m) => ({
+    entry: detectorEntry(m.id),
+    weight: m.weight,
+  }));
 }

@@ -17,7 +17,7 @@ import { explainPoint } from './explain';
 import { MODEL_FORMAT_VERSION, type TrainedModel } from './model';
 import { type Point, type PreparedSeries, prepareSeries, streamSeries } from './prepare';
 import { findRegions } from './regions';
-import { type DetectorEntry, membersOf } from './registry';
+import { type DetectorEntry, type Member, membersOf } from './registry';
 import { detectPeriod } from './season';
 
 export interface EngineOptions {
@@ -85,34 +85,15 @@ export async function scorePrepared(
   const run = await rawScoresOf(members, series, firstSlot, period, options, notices);
 
   const calibration = options.model?.calibration ?? {};
-  const memberProbability = members.map((m, k) =>
-    calibrate(run.raws[k]!.raw, new TailCalibrator({}, calibration[m.id] ?? [])),
+  const memberProbability = members.map(({ entry }, k) =>
+    calibrate(run.raws[k]!.raw, new TailCalibrator({}, calibration[entry.id] ?? [])),
   );
   const band = bandOf(run.raws, series, threshold, calibration[BAND_CALIBRATOR] ?? []);
-  const score = new Float64Array(n).fill(Number.NaN);
-  const driver = new Int16Array(n).fill(-1);
-  const anomaly = new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
-    let sum = 0;
-    let available = 0;
-    let top = -1;
-    for (let k = 0; k < members.length; k++) {
-      const p = memberProbability[k]!.probabilities[i]!;
-      if (Number.isNaN(p)) continue;
-      const memberScore = scoreFromTailProbability(p);
-      sum += memberScore;
-      available++;
-      if (memberScore > top) {
-        top = memberScore;
-        driver[i] = k;
-      }
-    }
-    if (available === 0) continue;
-    // One member: its calibrated score. Several (the ensemble): the mean of their scores, i.e. the
-    // geometric mean of their tail probabilities, so one member alone rarely flags a point.
-    score[i] = sum / available;
-    anomaly[i] = score[i]! >= threshold ? 1 : 0;
-  }
+  const { score, driver } = combineScores(
+    memberProbability.map((m) => m.probabilities),
+    members.map((m) => m.weight),
+  );
+  const anomaly = Uint8Array.from(score, (v) => (v >= threshold ? 1 : 0));
   if (firstSlot < n && Number.isNaN(score[n - 1]!)) {
     notices.push({ severity: 'info', text: 'Not enough history yet to score the latest points.' });
   }
@@ -123,12 +104,12 @@ export async function scorePrepared(
       lower: band.lower[slot]!,
       upper: band.upper[slot]!,
       spread: band.spread[slot]!,
-      detector: members[driver[slot]!]?.id ?? spec.id,
+      detector: members[driver[slot]!]?.entry.id ?? spec.id,
     });
   const model =
     run.fitted && !options.causal
       ? modelOf(spec, series, run, {
-          ...Object.fromEntries(members.map((m, k) => [m.id, memberProbability[k]!.history])),
+          ...Object.fromEntries(members.map((m, k) => [m.entry.id, memberProbability[k]!.history])),
           [BAND_CALIBRATOR]: band.history,
         })
       : null;
@@ -216,7 +197,7 @@ interface MemberRun {
 }
 
 async function rawScoresOf(
-  members: DetectorEntry[],
+  members: Member[],
   series: PreparedSeries,
   firstSlot: number,
   fixed: number | null | undefined,
@@ -225,22 +206,23 @@ async function rawScoresOf(
 ): Promise<MemberRun> {
   const n = series.values.length;
   const seed = options.seed ?? 1;
-  for (const m of members) await m.ready?.();
-  const detectors = members.map((m) => m.create());
+  const entries = members.map((m) => m.entry);
+  for (const entry of entries) await entry.ready?.();
+  const detectors = entries.map((entry) => entry.create());
   const context = (id: DetectorId) => ({
     seed,
     signal: options.signal,
     onProgress: options.onProgress && ((p: FitProgress) => options.onProgress!({ ...p, detector: id })),
   });
   if (options.model) {
-    loadModel(options.model, members, detectors);
+    loadModel(options.model, entries, detectors);
     const raws = detectors.map((d) => d.score(series, 0, n));
     return { detectors, raws, period: options.model.period, fitted: false, trainedPoints: 0 };
   }
   if (options.causal) {
     const raws: RawScores[] = [];
-    for (const [k, m] of members.entries()) {
-      raws.push(await scoreCausally(m, detectors[k]!, series, context(m.id), fixed));
+    for (const [k, entry] of entries.entries()) {
+      raws.push(await scoreCausally(entry, detectors[k]!, series, context(entry.id), fixed));
     }
     return { detectors, raws, period: null, fitted: false, trainedPoints: 0 };
   }
@@ -252,8 +234,9 @@ async function rawScoresOf(
     });
   }
   const period = fixed !== undefined ? fixed : detectPeriod(series.values, fitEnd);
-  for (const [k, m] of members.entries())
-    await detectors[k]!.fit(series, fitEnd, { ...context(m.id), period });
+  for (const [k, entry] of entries.entries()) {
+    await detectors[k]!.fit(series, fitEnd, { ...context(entry.id), period });
+  }
   const raws = detectors.map((d) => d.score(series, 0, n));
   return { detectors, raws, period, fitted: true, trainedPoints: fitEnd };
 }
@@ -264,6 +247,35 @@ function loadModel(model: TrainedModel, members: DetectorEntry[], detectors: Det
     if (!state) throw new EngineInputError(`the model has no state for detector "${m.id}": train it again`);
     detectors[k]!.load(state);
   });
+}
+
+/**
+ * One member: its calibrated score. Several (the ensemble): the weighted mean of their scores, i.e.
+ * a weighted geometric mean of their tail probabilities, so one member alone rarely flags a point.
+ * `driver` is the member with the highest score (it names the detector in explanations).
+ */
+function combineScores(probabilities: Float64Array[], weights: number[]) {
+  const n = probabilities[0]?.length ?? 0;
+  const score = new Float64Array(n).fill(Number.NaN);
+  const driver = new Int16Array(n).fill(-1);
+  for (let i = 0; i < n; i++) {
+    let weighted = 0;
+    let weightSum = 0;
+    let top = -1;
+    probabilities.forEach((member, k) => {
+      const p = member[i]!;
+      if (Number.isNaN(p)) return;
+      const memberScore = scoreFromTailProbability(p);
+      weighted += weights[k]! * memberScore;
+      weightSum += weights[k]!;
+      if (memberScore > top) {
+        top = memberScore;
+        driver[i] = k;
+      }
+    });
+    if (weightSum > 0) score[i] = weighted / weightSum;
+  }
+  return { score, driver };
 }
 
 function calibrate(

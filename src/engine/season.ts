@@ -48,13 +48,23 @@ export function detectPeriod(
       peaks.push({ lag, r });
     }
   }
-  if (peaks.length === 0) return null;
+  if (peaks.length === 0) return keepsPrevious(acf, previous, options) ? previous : null;
   // Multiples of a season correlate about as well as the season itself: take the shortest
   // peak nearly as strong as the strongest, and keep the previous season while it still is one.
   const strongest = Math.max(...peaks.map((p) => p.r));
   const good = peaks.filter((p) => p.r >= strongest - options.tolerance);
   if (previous !== null && good.some((p) => Math.abs(p.lag - previous) <= 1)) return previous;
   return good[0]!.lag;
+}
+
+/**
+ * A season found before survives a refit that finds none while it is still a (weaker) peak: one
+ * outlier in the window can swamp the autocorrelation without the season having gone away.
+ */
+function keepsPrevious(acf: Float64Array, previous: number | null, options: SeasonOptions): boolean {
+  if (previous === null || previous + 1 >= acf.length) return false;
+  const r = acf[previous]!;
+  return r >= options.minCorrelation / 3 && r >= acf[previous - 1]! && r >= acf[previous + 1]!;
 }
 
 function centred(values: Float64Array, start: number, end: number): Float64Array {
