@@ -24,7 +24,8 @@ export async function scoreCausally(
   detector: Detector,
   series: SeriesView,
   context: Omit<FitContext, 'period'>,
-  fixedPeriod: number | null | undefined,
+  /** The season override in steps for a fit on [0, end), or undefined to detect it. */
+  fixedPeriod: (end: number) => number | null | undefined,
 ): Promise<RawScores> {
   const n = series.values.length;
   const out = emptyRawScores(n);
@@ -34,7 +35,8 @@ export async function scoreCausally(
     const from = fits[k]!;
     const to = Math.min(fits[k + 1] ?? n, n);
     context.signal?.throwIfAborted();
-    period = fixedPeriod !== undefined ? fixedPeriod : detectPeriod(series.values, from, undefined, period);
+    const fixed = fixedPeriod(from);
+    period = fixed !== undefined ? fixed : detectPeriod(series.values, from, undefined, period);
     await detector.fit(series, from, { ...context, period });
     const segment = detector.score(series, from, to);
     out.expected.set(segment.expected, from);

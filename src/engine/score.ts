@@ -15,7 +15,7 @@ import type { Detector, FitProgress, RawScores } from './detector';
 import { EngineInputError } from './errors';
 import { explainPoint } from './explain';
 import { MODEL_FORMAT_VERSION, type TrainedModel } from './model';
-import { type Point, type PreparedSeries, prepareSeries, streamSeries } from './prepare';
+import { inferIntervalMs, type Point, type PreparedSeries, prepareSeries, streamSeries } from './prepare';
 import { findRegions } from './regions';
 import { type DetectorEntry, type Member, membersOf } from './registry';
 import { detectPeriod } from './season';
@@ -81,14 +81,15 @@ export async function scorePrepared(
   const firstSlot = firstSlotFrom(series, options.scoreFrom);
   const notices: Notice[] = [];
   const members = membersOf(spec.id);
-  const period = fixedPeriod(spec, series.intervalMs);
+  const period = (end: number) => fixedPeriod(spec, series, end, options.causal === true);
   const run = await rawScoresOf(members, series, firstSlot, period, options, notices);
 
   const calibration = options.model?.calibration ?? {};
+  const span = calibrationSpan(series, run, options.model);
   const memberProbability = members.map(({ entry }, k) =>
-    calibrate(run.raws[k]!.raw, new TailCalibrator({}, calibration[entry.id] ?? [])),
+    calibrate(run.raws[k]!.raw, new TailCalibrator({}, calibration[entry.id] ?? []), span),
   );
-  const band = bandOf(run.raws, series, threshold, calibration[BAND_CALIBRATOR] ?? []);
+  const band = bandOf(run.raws, series, threshold, calibration[BAND_CALIBRATOR] ?? [], span);
   const { score, driver } = combineScores(
     memberProbability.map((m) => m.probabilities),
     members.map((m) => m.weight),
@@ -200,7 +201,7 @@ async function rawScoresOf(
   members: Member[],
   series: PreparedSeries,
   firstSlot: number,
-  fixed: number | null | undefined,
+  fixed: (end: number) => number | null | undefined,
   options: EngineOptions,
   notices: Notice[],
 ): Promise<MemberRun> {
@@ -233,7 +234,8 @@ async function rawScoresOf(
       text: `Only ${firstSlot} points of history before the range: the detector learned from the range itself.`,
     });
   }
-  const period = fixed !== undefined ? fixed : detectPeriod(series.values, fitEnd);
+  const override = fixed(fitEnd);
+  const period = override !== undefined ? override : detectPeriod(series.values, fitEnd);
   for (const [k, entry] of entries.entries()) {
     await detectors[k]!.fit(series, fitEnd, { ...context(entry.id), period });
   }
@@ -278,27 +280,60 @@ function combineScores(probabilities: Float64Array[], weights: number[]) {
   return { score, driver };
 }
 
+/**
+ * Which points a calibration learns from and when it is saved: points before `firstUpdate` are
+ * already in a loaded model's history (not added twice); the history after `snapshotAt` points is
+ * what a fitted model keeps, so scoring with it later continues exactly where training ended.
+ */
+interface CalibrationSpan {
+  firstUpdate: number;
+  snapshotAt: number;
+}
+
+function calibrationSpan(
+  series: PreparedSeries,
+  run: MemberRun,
+  model: TrainedModel | undefined,
+): CalibrationSpan {
+  const n = series.values.length;
+  if (!model) return { firstUpdate: 0, snapshotAt: run.fitted ? run.trainedPoints : n };
+  const after = series.times.findIndex((t) => t > model.trainedTo);
+  return { firstUpdate: after < 0 ? n : after, snapshotAt: n };
+}
+
 function calibrate(
   raw: Float64Array,
   calibrator: TailCalibrator,
+  span: CalibrationSpan,
 ): { probabilities: Float64Array; history: number[] } {
   const probabilities = new Float64Array(raw.length);
+  let history = calibrator.snapshot();
   for (let i = 0; i < raw.length; i++) {
+    if (i === span.snapshotAt) history = calibrator.snapshot();
     probabilities[i] = calibrator.probability(raw[i]!);
-    calibrator.update(raw[i]!);
+    if (i >= span.firstUpdate) calibrator.update(raw[i]!);
   }
-  return { probabilities, history: calibrator.snapshot() };
+  if (span.snapshotAt >= raw.length) history = calibrator.snapshot();
+  return { probabilities, history };
 }
 
 /** Expected value and band from the first member that forecasts, the band calibrated on |z|. */
-function bandOf(raws: RawScores[], series: PreparedSeries, threshold: number, history: number[]) {
+function bandOf(
+  raws: RawScores[],
+  series: PreparedSeries,
+  threshold: number,
+  history: number[],
+  span: CalibrationSpan,
+) {
   const n = series.values.length;
   const source = raws.find((r) => r.expected.some((e) => !Number.isNaN(e))) ?? raws[0]!;
   const calibrator = new TailCalibrator({}, history);
   const pFlag = tailProbabilityFromScore(threshold);
   const lower = new Float64Array(n).fill(Number.NaN);
   const upper = new Float64Array(n).fill(Number.NaN);
+  let saved = calibrator.snapshot();
   for (let i = 0; i < n; i++) {
+    if (i === span.snapshotAt) saved = calibrator.snapshot();
     const e = source.expected[i]!;
     const s = source.spread[i]!;
     const halfWidth = calibrator.rawForProbability(pFlag) * s;
@@ -307,9 +342,10 @@ function bandOf(raws: RawScores[], series: PreparedSeries, threshold: number, hi
       upper[i] = e + halfWidth;
     }
     const v = series.values[i]!;
-    if (s > 0) calibrator.update(Math.abs(v - e) / s);
+    if (s > 0 && i >= span.firstUpdate) calibrator.update(Math.abs(v - e) / s);
   }
-  return { expected: source.expected, spread: source.spread, lower, upper, history: calibrator.snapshot() };
+  if (span.snapshotAt >= n) saved = calibrator.snapshot();
+  return { expected: source.expected, spread: source.spread, lower, upper, history: saved };
 }
 
 function modelOf(
@@ -338,8 +374,13 @@ function firstSlotFrom(series: PreparedSeries, scoreFrom: number | undefined): n
   return index < 0 ? series.times.length : index;
 }
 
-function fixedPeriod(spec: DetectorSpec, intervalMs: number): number | null | undefined {
+/**
+ * The `season` parameter in steps for a fit on [0, end). In causal mode the step is the spacing of
+ * the points before `end`, never one inferred from later timestamps.
+ */
+function fixedPeriod(spec: DetectorSpec, series: PreparedSeries, end: number, causal: boolean) {
   if (!spec.params.season) return undefined;
+  const intervalMs = causal ? inferIntervalMs(Array.from(series.times.subarray(0, end))) : series.intervalMs;
   const steps = Math.round(parseDuration(spec.params.season) / intervalMs);
   return steps >= 2 ? steps : null;
 }
