@@ -14,6 +14,8 @@ export class CsvError extends Error {
 export interface SeriesCsv {
   /** The timestamp text of each row, as written in the file. */
   timestamps: string[];
+  /** The value text of each row, as written in the file ('' for a gap). */
+  valueTexts: string[];
   points: Point[];
 }
 
@@ -37,6 +39,7 @@ export function parseSeriesCsv(text: string): SeriesCsv {
     );
   }
   const timestamps: string[] = [];
+  const valueTexts: string[] = [];
   const points: Point[] = [];
   for (let k = 1; k < lines.length; k++) {
     const line = lines[k]!;
@@ -59,10 +62,11 @@ export function parseSeriesCsv(text: string): SeriesCsv {
       throw new CsvError(k + 1, `value "${valueText}" is not a finite number (leave it empty for a gap)`);
     }
     timestamps.push(stamp);
+    valueTexts.push(valueText);
     points.push([time, value]);
   }
   if (points.length === 0) throw new CsvError(2, 'the file has a header but no rows');
-  return { timestamps, points };
+  return { timestamps, valueTexts, points };
 }
 
 export function parseTimestamp(text: string): number | null {
@@ -70,19 +74,40 @@ export function parseTimestamp(text: string): number | null {
   if (nab) {
     const [, y, mo, d, h, mi, s, frac] = nab;
     const ms = frac ? Number(frac.padEnd(3, '0').slice(0, 3)) : 0;
-    const time = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s ?? 0), ms);
-    const check = new Date(time);
-    return check.getUTCDate() === Number(d) && check.getUTCMonth() === Number(mo) - 1 ? time : null;
+    return utcIfValid(Number(y), Number(mo), Number(d), Number(h), Number(mi), Number(s ?? 0), ms);
   }
   if (/^\d{9,13}(\.\d+)?$/.test(text)) {
     const n = Number(text);
     return n < 1e11 ? Math.round(n * 1000) : Math.round(n);
   }
-  if (/^\d{4}-\d{2}-\d{2}T.*(Z|[+-]\d{2}:?\d{2})$/.test(text)) {
+  const iso = ISO_TIMESTAMP.exec(text);
+  if (iso) {
+    const [, y, mo, d, h, mi, s] = iso;
+    if (utcIfValid(Number(y), Number(mo), Number(d), Number(h), Number(mi), Number(s ?? 0), 0) === null)
+      return null;
     const time = Date.parse(text);
     return Number.isNaN(time) ? null : time;
   }
   return null;
+}
+
+const ISO_TIMESTAMP =
+  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})$/;
+
+/** Epoch ms of a UTC calendar time, or null when a field is out of range (no rolling over). */
+function utcIfValid(
+  y: number,
+  mo: number,
+  d: number,
+  h: number,
+  mi: number,
+  s: number,
+  ms: number,
+): number | null {
+  if (h > 23 || mi > 59 || s > 59 || mo < 1 || mo > 12 || d < 1) return null;
+  const time = Date.UTC(y, mo - 1, d, h, mi, s, ms);
+  const check = new Date(time);
+  return check.getUTCDate() === d && check.getUTCMonth() === mo - 1 ? time : null;
 }
 
 /** Splits one CSV row, honouring double-quoted cells. */

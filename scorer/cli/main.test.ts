@@ -156,9 +156,8 @@ describe('tidemark CLI', () => {
     expect(runs.causalToFile.stderr).toBe('');
   });
 
-  // Bug: node:util parseArgs errors (unknown option, missing option value) are not UsageErrors, so
-  // they exit 1 with a stack trace instead of 2 with the usage text.
-  it.failing('an unknown option exits 2 with the usage text', () => {
+  // node:util parseArgs errors (unknown option, missing value) are usage errors.
+  it('an unknown option exits 2 with the usage text', () => {
     expect(runs.unknownOption.code).toBe(2);
     expect(runs.unknownOption.stderr).toMatch(/Usage: tidemark score/);
   });

@@ -62,12 +62,12 @@ export async function scoreCommand(argv: string[]): Promise<number> {
       ),
   });
   const rows = ['timestamp,value,expected,lower,upper,score,anomaly'];
-  csv.points.forEach(([, value], k) => {
+  csv.points.forEach((_, k) => {
     const slot = result.series.slotOfPoint[k]!;
     rows.push(
       [
         csv.timestamps[k],
-        value ?? '',
+        csv.valueTexts[k],
         number(result.expected[slot]!),
         number(result.lower[slot]!),
         number(result.upper[slot]!),
@@ -90,11 +90,17 @@ export class InputFileError extends Error {
 }
 
 export function exitCodeFor(error: unknown): number {
-  if (error instanceof UsageError) return ExitCode.Usage;
+  if (error instanceof UsageError || isParseArgsError(error)) return ExitCode.Usage;
   if (error instanceof CsvError || error instanceof InputFileError || error instanceof EngineInputError) {
     return ExitCode.BadInput;
   }
   return ExitCode.Failure;
+}
+
+/** node:util parseArgs throws TypeErrors with ERR_PARSE_ARGS_* codes for bad flags. */
+export function isParseArgsError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_');
 }
 
 function parseDetector(text: string): DetectorId {

@@ -18,7 +18,8 @@ export const DEFAULT_SENSITIVITY: Sensitivity = 'medium';
 /** A duration such as `30m`, `6h`, `7d`, `2w`. */
 export const durationSchema = z
   .string()
-  .regex(/^\d+(ms|s|m|h|d|w)$/, 'expected a duration such as 90s, 30m, 6h, 7d or 2w');
+  .regex(/^\d+(ms|s|m|h|d|w)$/, 'expected a duration such as 90s, 30m, 6h, 7d or 2w')
+  .refine((text) => !/^0+[a-z]+$/.test(text), 'a duration must be longer than zero');
 
 export const detectorParamsSchema = z
   .object({

@@ -4,7 +4,9 @@ const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 60
 export function parseDuration(text: string): number {
   const match = /^(\d+)(ms|s|m|h|d|w)$/.exec(text.trim());
   if (!match) throw new Error(`invalid duration "${text}": expected a number and a unit (ms, s, m, h, d, w)`);
-  return Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS];
+  const ms = Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS];
+  if (ms === 0) throw new Error(`invalid duration "${text}": it must be longer than zero`);
+  return ms;
 }
 
 /** Formats milliseconds with the largest unit that divides it exactly. */

@@ -9,7 +9,8 @@ export const SCORE_DECIBELS = 20;
 export const MAX_SCORE = 100;
 
 export function scoreFromTailProbability(p: number): number {
-  if (!(p > 0)) return MAX_SCORE;
+  if (Number.isNaN(p)) return Number.NaN;
+  if (p <= 0) return MAX_SCORE;
   if (p >= 1) return 0;
   return Math.min(MAX_SCORE, -SCORE_DECIBELS * Math.log10(p));
 }
