@@ -40,6 +40,7 @@ export const TEST_IDS = {
     datasourcePicker: 'data-testid tidemark-app-datasource',
     models: 'data-testid tidemark-app-models',
     detectors: 'data-testid tidemark-app-detectors',
+    jobs: 'data-testid tidemark-app-jobs',
     jobProgress: 'data-testid tidemark-app-job-progress',
   },
 } as const;

@@ -1,13 +1,19 @@
 import { createDataFrame, type DataFrame, dateTimeFormat, FieldType } from '@grafana/data';
 import type { Region, ScoreResponse } from '@tidemark/core';
-import type { AnnotationRegion } from './api';
 import { seriesTitle } from './frames';
+
+/** A region with what it belongs to: a series, and for stored regions the continuous detector. */
+export type LabelledRegion = Region & {
+  series?: string;
+  tags?: Record<string, string>;
+  detectorName?: string;
+};
 
 /**
  * Regions as one annotations frame. Grafana turns the fields `time`, `timeEnd`, `title`, `text` and
  * `tags` into region annotations, which every time-series panel of the dashboard shades.
  */
-export function annotationsFrame(regions: AnnotationRegion[], refId: string): DataFrame {
+export function annotationsFrame(regions: LabelledRegion[], refId: string): DataFrame {
   return createDataFrame({
     refId,
     name: 'Tidemark anomalies',
@@ -22,23 +28,23 @@ export function annotationsFrame(regions: AnnotationRegion[], refId: string): Da
 }
 
 /** Regions found while scoring a query, labelled with the series they belong to. */
-export function regionsFromResponse(response: ScoreResponse): AnnotationRegion[] {
+export function regionsFromResponse(response: ScoreResponse): LabelledRegion[] {
   return response.series.flatMap((series) =>
     series.regions.map((region) => ({ ...region, series: seriesTitle(series), tags: series.tags })),
   );
 }
 
-function titleOf(region: AnnotationRegion): string {
+function titleOf(region: LabelledRegion): string {
   return region.series ? `Anomaly in ${region.series}` : 'Anomaly';
 }
 
-function textOf(region: Region & { detectorName?: string }): string {
+function textOf(region: LabelledRegion): string {
   const peak = `peak score ${Math.round(region.peakScore)} at ${dateTimeFormat(region.peakTime, { timeZone: 'utc', format: 'YYYY-MM-DD HH:mm:ss' })} UTC`;
   const by = region.detectorName ? ` — continuous detector "${region.detectorName}"` : '';
   return `${region.explanation} (${peak})${by}`;
 }
 
-function tagsOf(region: AnnotationRegion): string[] {
+function tagsOf(region: LabelledRegion): string[] {
   const seriesTags = Object.entries(region.tags ?? {}).map(([key, value]) => `${key}=${value}`);
   return ['tidemark', region.detector, ...(region.detectorName ? [region.detectorName] : []), ...seriesTags];
 }

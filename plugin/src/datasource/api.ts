@@ -6,77 +6,28 @@ import {
   isFetchError,
 } from '@grafana/runtime';
 import {
+  type AnnotationRegion,
+  annotationsResponseSchema,
+  type ContinuousDetector,
+  detectorsResponseSchema,
+  type Job,
+  jobSchema,
+  type ModelSummary,
+  modelsResponseSchema,
   type Problem,
   problemSchema,
-  regionSchema,
   type ScoreRequest,
   type ScoreResponse,
+  schemaValuesResponseSchema,
   scoreResponseSchema,
 } from '@tidemark/core';
 import { lastValueFrom } from 'rxjs';
 import { z } from 'zod';
 
+const jobsResponseSchema = z.object({ jobs: z.array(jobSchema) });
+
 /** The proxy route in plugin.json: `<datasource proxy url>/scorer/...` reaches the scorer with the token added. */
 export const ROUTE_PATH = 'scorer';
-
-/**
- * Schema endpoints answer `{ values: string[] }`; a bare array, and `{ name }` objects (field keys
- * with their type), are accepted too.
- */
-const schemaValue = z.union([
-  z.string(),
-  z.looseObject({ name: z.string() }).transform((value) => value.name),
-]);
-const valuesSchema = z.union([z.object({ values: z.array(schemaValue) }), z.array(schemaValue)]);
-
-/** A stored anomaly region for annotations: a contract Region plus the series it belongs to. */
-export const annotationRegionSchema = regionSchema.extend({
-  series: z.string().optional(),
-  tags: z.record(z.string(), z.string()).optional(),
-  /** Name of the continuous detector that found it. */
-  detectorName: z.string().optional(),
-});
-export type AnnotationRegion = z.infer<typeof annotationRegionSchema>;
-const annotationsSchema = z.union([
-  z.object({ regions: z.array(annotationRegionSchema) }),
-  z.array(annotationRegionSchema),
-]);
-
-/** Status of a training job (`GET /api/v1/jobs/:id`); progress is 0–1. */
-export const jobSchema = z.looseObject({
-  id: z.string(),
-  status: z.string(),
-  progress: z.number().min(0).max(1).optional(),
-  message: z.string().optional(),
-});
-export type Job = z.infer<typeof jobSchema>;
-
-export const modelSchema = z.looseObject({
-  id: z.string(),
-  detector: z.string(),
-  series: z.string().optional(),
-  status: z.string(),
-  version: z.number().optional(),
-  trainedAt: z.union([z.string(), z.number()]).optional(),
-  job: jobSchema.optional(),
-});
-export type Model = z.infer<typeof modelSchema>;
-
-export const detectorSchema = z.looseObject({
-  id: z.string(),
-  name: z.string().optional(),
-  detector: z.union([z.string(), z.looseObject({ id: z.string() })]).optional(),
-  schedule: z.string().optional(),
-  status: z.string().optional(),
-  lastRunAt: z.union([z.string(), z.number()]).optional(),
-  lastError: z.string().optional(),
-  provisioned: z.boolean().optional(),
-  job: jobSchema.optional(),
-});
-export type ContinuousDetector = z.infer<typeof detectorSchema>;
-
-const modelsSchema = z.union([z.object({ models: z.array(modelSchema) }), z.array(modelSchema)]);
-const detectorsSchema = z.union([z.object({ detectors: z.array(detectorSchema) }), z.array(detectorSchema)]);
 
 export type SchemaKind = 'databases' | 'measurements' | 'fields' | 'tag-keys' | 'tag-values';
 export interface SchemaParams {
@@ -112,34 +63,28 @@ export class ScorerClient {
 
   async schema(kind: SchemaKind, params: SchemaParams = {}): Promise<string[]> {
     const body = await this.request('GET', `/api/v1/schema/${kind}`, { params: definedOnly(params) });
-    const parsed = parse(valuesSchema, body, `GET /api/v1/schema/${kind}`);
-    return Array.isArray(parsed) ? parsed : parsed.values;
+    return parse(schemaValuesResponseSchema, body, `GET /api/v1/schema/${kind}`).values;
   }
 
   async annotations(from: number, to: number, detector?: string): Promise<AnnotationRegion[]> {
     const params = definedOnly({ from: String(from), to: String(to), detector });
     const body = await this.request('GET', '/api/v1/annotations', { params });
-    const parsed = parse(annotationsSchema, body, 'GET /api/v1/annotations');
-    return Array.isArray(parsed) ? parsed : parsed.regions;
+    return parse(annotationsResponseSchema, body, 'GET /api/v1/annotations').regions;
   }
 
-  async models(): Promise<Model[]> {
-    const parsed = parse(modelsSchema, await this.request('GET', '/api/v1/models'), 'GET /api/v1/models');
-    return Array.isArray(parsed) ? parsed : parsed.models;
+  async models(): Promise<ModelSummary[]> {
+    return parse(modelsResponseSchema, await this.request('GET', '/api/v1/models'), 'GET /api/v1/models')
+      .models;
+  }
+
+  /** Training jobs of the org, newest first as the scorer lists them. */
+  async jobs(): Promise<Job[]> {
+    return parse(jobsResponseSchema, await this.request('GET', '/api/v1/jobs'), 'GET /api/v1/jobs').jobs;
   }
 
   async detectors(): Promise<ContinuousDetector[]> {
     const body = await this.request('GET', '/api/v1/detectors');
-    const parsed = parse(detectorsSchema, body, 'GET /api/v1/detectors');
-    return Array.isArray(parsed) ? parsed : parsed.detectors;
-  }
-
-  async job(id: string): Promise<Job> {
-    return parse(
-      jobSchema,
-      await this.request('GET', `/api/v1/jobs/${encodeURIComponent(id)}`),
-      'GET /api/v1/jobs',
-    );
+    return parse(detectorsResponseSchema, body, 'GET /api/v1/detectors').detectors;
   }
 
   /** Raw call for health checks: resolves with the status instead of throwing on HTTP errors. */

@@ -275,19 +275,12 @@ describe('metricFindQuery', () => {
     expect(backend.requests[0]?.params).toEqual(params);
   });
 
-  it('accepts field keys sent as { name, type } objects', async () => {
+  it('reads field names from the fields endpoint, which also sends their types', async () => {
     const ds = setup({
-      'GET /api/v1/schema/fields': { body: { values: [{ name: 'usage_idle', type: 'float' }] } },
+      'GET /api/v1/schema/fields': { body: { values: ['usage_idle'], types: { usage_idle: 'float' } } },
     });
     expect(await ds.metricFindQuery({ kind: 'fields', database: 'd', measurement: 'm' })).toEqual([
       { text: 'usage_idle', value: 'usage_idle' },
-    ]);
-  });
-
-  it('accepts a bare array from the schema endpoints', async () => {
-    const ds = setup({ 'GET /api/v1/schema/databases': { body: ['telegraf'] } });
-    expect(await ds.metricFindQuery({ kind: 'databases' })).toEqual([
-      { text: 'telegraf', value: 'telegraf' },
     ]);
   });
 });

@@ -59,7 +59,12 @@ describe('framesFromResponse', () => {
     expect(frames[0]!.meta?.notices?.[0]?.text).toBe('no data in range');
   });
 
-  it('titles untagged series by name only', () => {
-    expect(seriesTitle({ name: 'load', tags: {} })).toBe('load');
+  it.each([
+    [{ name: 'load', tags: {} }, 'load'],
+    [{ name: 'cpu usage_idle', tags: { host: 'a', dc: 'x' } }, 'cpu usage_idle {host=a, dc=x}'],
+    // The scorer's own naming already carries the tags.
+    [{ name: 'cpu usage_idle {host=a}', tags: { host: 'a' } }, 'cpu usage_idle {host=a}'],
+  ])('titles %j as %s', (series, title) => {
+    expect(seriesTitle(series)).toBe(title);
   });
 });

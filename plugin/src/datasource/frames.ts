@@ -24,12 +24,16 @@ export interface ScoredFrameMeta {
   tidemark: { detector: string; threshold: number; regions: ScoredSeries['regions'] };
 }
 
-/** Per series: `cpu usage_idle {host=a}` — unique within one response, used in every display name. */
+/**
+ * Per series: `cpu usage_idle {host=a}` — unique within one response, used in every display name.
+ * The scorer already names series this way; a bare name gets its tags appended.
+ */
 export function seriesTitle(series: Pick<ScoredSeries, 'name' | 'tags'>): string {
   const tags = Object.entries(series.tags)
     .map(([key, value]) => `${key}=${value}`)
     .join(', ');
-  return tags ? `${series.name} {${tags}}` : series.name;
+  if (!tags || series.name.endsWith(`{${tags}}`)) return series.name;
+  return `${series.name} {${tags}}`;
 }
 
 /** One frame per scored series; response-level notices go on the first frame so Grafana shows them once. */

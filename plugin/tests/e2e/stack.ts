@@ -52,13 +52,13 @@ export interface Scorer {
   stop(): Promise<void>;
 }
 
-/** Runs the real scorer (`tidemark serve`) on a free loopback port against the given InfluxDB. */
+/** Runs the real scorer (scorer-process.ts) on a free loopback port against the given InfluxDB. */
 export async function startScorer(influxUrl: string, token: string): Promise<Scorer> {
   const port = await freePort();
   const dataDir = await mkdtemp(join(tmpdir(), 'tidemark-e2e-scorer-'));
   const child: ChildProcess = spawn(
     join(REPO, 'node_modules', '.bin', 'tsx'),
-    [join(REPO, 'scorer', 'cli', 'main.ts'), 'serve'],
+    [join(__dirname, 'scorer-process.ts')],
     {
       cwd: REPO,
       env: {

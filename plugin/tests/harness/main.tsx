@@ -175,6 +175,12 @@ function EndToEndView() {
       groupBy: params.get('groupBy') ? [params.get('groupBy')!] : [],
       detector: params.get('detector') ?? 'robust',
     };
+    // Each step reports on its own, so a failing one (e.g. a rejected token) does not hide the others.
+    const settle = <T,>(promise: Promise<T>) =>
+      promise.then(
+        (value) => ({ value }),
+        (error: Error) => ({ error: error.message }),
+      );
     const run = async () => {
       const health = await datasource.testDatasource();
       const range = { from: dateTime(from), to: dateTime(to), raw: { from: '', to: '' } };
@@ -191,11 +197,13 @@ function EndToEndView() {
           startTime: Date.now(),
         } as DataQueryRequest<TidemarkQuery>),
       );
-      const variables = await datasource.metricFindQuery({ kind: 'measurements', database: query.database });
+      const variables = await settle(
+        datasource.metricFindQuery({ kind: 'measurements', database: query.database }),
+      );
       (window as unknown as { e2e: unknown }).e2e = {
         health,
         errors: response.errors ?? [],
-        measurements: variables.map((v) => v.text),
+        measurements: 'value' in variables ? variables.value.map((v) => v.text) : variables,
         frames: response.data.map((frame: DataFrame) => ({
           name: frame.name,
           length: frame.length,

@@ -9,25 +9,25 @@ import {
   LoadingPlaceholder,
   useStyles2,
 } from '@grafana/ui';
+import type { ContinuousDetector, Job, ModelSummary } from '@tidemark/core';
 import React, { useMemo, useState } from 'react';
 import { DATASOURCE_PLUGIN_ID } from '../../constants/routes';
 import { TEST_IDS } from '../../constants/tests';
-import { type ContinuousDetector, type Model, ScorerClient } from '../../datasource/api';
+import { ScorerClient } from '../../datasource/api';
 import { JobProgress } from '../JobProgress/JobProgress';
 import { getStyles } from './ModelsPage.styles';
-import { isRunning, useScorerState } from './useScorerState';
+import { isActiveJob, useScorerState } from './useScorerState';
 
 const STATUS_COLORS: Record<string, BadgeColor> = {
   ready: 'green',
-  active: 'green',
+  succeeded: 'green',
+  idle: 'green',
   running: 'blue',
-  training: 'blue',
   queued: 'blue',
-  pending: 'blue',
-  paused: 'orange',
   disabled: 'orange',
+  cancelled: 'orange',
+  failing: 'red',
   failed: 'red',
-  error: 'red',
 };
 
 export function StatusBadge({ status }: { status?: string }) {
@@ -75,6 +75,7 @@ export function ModelsPage() {
           </Alert>
         )}
         {client && state.loading && state.models.length === 0 && <LoadingPlaceholder text="Loading…" />}
+        {client && <JobsTable jobs={state.jobs} />}
         {client && <ModelsTable models={state.models} />}
         {client && <DetectorsTable detectors={state.detectors} />}
       </div>
@@ -82,14 +83,14 @@ export function ModelsPage() {
   );
 }
 
-function ModelsTable({ models }: { models: Model[] }) {
+function ModelsTable({ models }: { models: ModelSummary[] }) {
   const styles = useStyles2(getStyles);
   return (
     <section>
       <h3>Models</h3>
       {models.length === 0 ? (
         <p className={styles.muted}>
-          No trained models yet: scoring a panel trains the cheap detectors inline.
+          No stored models yet. Train one through the scorer’s API (POST /api/v1/models).
         </p>
       ) : (
         <table className={styles.table} data-testid={TEST_IDS.app.models}>
@@ -105,18 +106,16 @@ function ModelsTable({ models }: { models: Model[] }) {
           <tbody>
             {models.map((model) => (
               <tr key={model.id}>
-                <td>{model.series ?? model.id}</td>
+                <td>{model.series}</td>
                 <td>{model.detector}</td>
-                <td>{model.version ?? '–'}</td>
                 <td>
-                  {isRunning(model.status) || isRunning(model.job?.status) ? (
-                    <JobProgress
-                      progress={model.job?.progress ?? 0}
-                      label={`Training ${model.series ?? model.id}`}
-                    />
-                  ) : (
-                    <StatusBadge status={model.status} />
+                  {model.version}
+                  {model.versions.length > 1 && (
+                    <span className={styles.muted}> of {model.versions.length} kept</span>
                   )}
+                </td>
+                <td>
+                  <StatusBadge status={model.status} />
                 </td>
                 <td>{formatTime(model.trainedAt)}</td>
               </tr>
@@ -124,6 +123,47 @@ function ModelsTable({ models }: { models: Model[] }) {
           </tbody>
         </table>
       )}
+    </section>
+  );
+}
+
+function JobsTable({ jobs }: { jobs: Job[] }) {
+  const styles = useStyles2(getStyles);
+  if (jobs.length === 0) return null;
+  return (
+    <section>
+      <h3>Training jobs</h3>
+      <table className={styles.table} data-testid={TEST_IDS.app.jobs}>
+        <thead>
+          <tr>
+            <th>Query</th>
+            <th>Detector</th>
+            <th>Status</th>
+            <th>Started</th>
+          </tr>
+        </thead>
+        <tbody>
+          {jobs.map((job) => {
+            const { query } = job.request;
+            const what = `${query.measurement} ${query.field}`;
+            return (
+              <tr key={job.id}>
+                <td>{what}</td>
+                <td>{job.request.detector?.id ?? 'ensemble'}</td>
+                <td>
+                  {isActiveJob(job) ? (
+                    <JobProgress progress={job.progress} label={`Training ${what}`} />
+                  ) : (
+                    <StatusBadge status={job.status} />
+                  )}
+                  {job.message && <div className={styles.muted}>{job.message}</div>}
+                </td>
+                <td>{formatTime(job.startedAt ?? job.createdAt)}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
     </section>
   );
 }
@@ -143,8 +183,9 @@ function DetectorsTable({ detectors }: { detectors: ContinuousDetector[] }) {
             <tr>
               <th>Name</th>
               <th>Detector</th>
-              <th>Schedule</th>
+              <th>Every</th>
               <th>Status</th>
+              <th>Scored until</th>
               <th>Last run</th>
             </tr>
           </thead>
@@ -155,21 +196,13 @@ function DetectorsTable({ detectors }: { detectors: ContinuousDetector[] }) {
                   {detector.name ?? detector.id}
                   {detector.provisioned && <span className={styles.muted}> (provisioned)</span>}
                 </td>
+                <td>{detector.detector.id}</td>
+                <td>{detector.schedule ?? detector.interval}</td>
                 <td>
-                  {typeof detector.detector === 'object' ? detector.detector.id : (detector.detector ?? '–')}
-                </td>
-                <td>{detector.schedule ?? '–'}</td>
-                <td>
-                  {isRunning(detector.job?.status) ? (
-                    <JobProgress
-                      progress={detector.job?.progress ?? 0}
-                      label={`Training ${detector.name ?? detector.id}`}
-                    />
-                  ) : (
-                    <StatusBadge status={detector.status} />
-                  )}
+                  <StatusBadge status={detector.status} />
                   {detector.lastError && <div className={styles.muted}>{detector.lastError}</div>}
                 </td>
+                <td>{formatTime(detector.scoredUntil)}</td>
                 <td>{formatTime(detector.lastRunAt)}</td>
               </tr>
             ))}
@@ -180,8 +213,6 @@ function DetectorsTable({ detectors }: { detectors: ContinuousDetector[] }) {
   );
 }
 
-function formatTime(value?: string | number): string {
-  if (value === undefined) return '–';
-  const date = new Date(value);
-  return Number.isNaN(date.getTime()) ? String(value) : date.toLocaleString();
+function formatTime(value: number | null): string {
+  return value === null ? '–' : new Date(value).toLocaleString();
 }

@@ -1,21 +1,22 @@
+import type { ContinuousDetector, Job, ModelSummary } from '@tidemark/core';
 import { useCallback, useEffect, useState } from 'react';
-import type { ContinuousDetector, Model, ScorerClient } from '../../datasource/api';
+import type { ScorerClient } from '../../datasource/api';
 
 export interface ScorerState {
-  models: Model[];
+  models: ModelSummary[];
+  jobs: Job[];
   detectors: ContinuousDetector[];
   loading: boolean;
   error?: string;
 }
 
 const POLL_MS = 2_000;
-const RUNNING = new Set(['queued', 'running', 'training', 'pending']);
 
-export const isRunning = (status?: string) => status !== undefined && RUNNING.has(status);
+export const isActiveJob = (job: Job) => job.status === 'queued' || job.status === 'running';
 
-/** Loads models and detectors, and polls again while any training job is still running. */
+/** Loads models, jobs and detectors, and polls again while a training job or detector run is in progress. */
 export function useScorerState(client: ScorerClient | undefined): ScorerState & { reload: () => void } {
-  const [state, setState] = useState<ScorerState>({ models: [], detectors: [], loading: false });
+  const [state, setState] = useState<ScorerState>({ models: [], jobs: [], detectors: [], loading: false });
   const [tick, setTick] = useState(0);
   const reload = useCallback(() => setTick((t) => t + 1), []);
 
@@ -24,9 +25,9 @@ export function useScorerState(client: ScorerClient | undefined): ScorerState & 
     if (!client) return;
     let cancelled = false;
     setState((previous) => ({ ...previous, loading: true }));
-    Promise.all([client.models(), client.detectors()])
-      .then(([models, detectors]) => {
-        if (!cancelled) setState({ models, detectors, loading: false });
+    Promise.all([client.models(), client.jobs(), client.detectors()])
+      .then(([models, jobs, detectors]) => {
+        if (!cancelled) setState({ models, jobs, detectors, loading: false });
       })
       .catch((error: Error) => {
         if (!cancelled) setState((previous) => ({ ...previous, loading: false, error: error.message }));
@@ -36,15 +37,13 @@ export function useScorerState(client: ScorerClient | undefined): ScorerState & 
     };
   }, [client, tick]);
 
-  const anyRunning =
-    state.models.some((m) => isRunning(m.status) || isRunning(m.job?.status)) ||
-    state.detectors.some((d) => isRunning(d.job?.status));
-  // biome-ignore lint/correctness/useExhaustiveDependencies: poll again after every load while jobs run
+  const busy = state.jobs.some(isActiveJob) || state.detectors.some((d) => d.status === 'running');
+  // biome-ignore lint/correctness/useExhaustiveDependencies: poll again after every load while work runs
   useEffect(() => {
-    if (!anyRunning) return;
+    if (!busy) return;
     const timer = setTimeout(reload, POLL_MS);
     return () => clearTimeout(timer);
-  }, [anyRunning, state, reload]);
+  }, [busy, state, reload]);
 
   return { ...state, reload };
 }
