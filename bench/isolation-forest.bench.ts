@@ -18,14 +18,11 @@ import {
   featureRows,
   learnScaling,
 } from '../src/engine/detectors/isolation-forest/features';
-import {
-  DEFAULT_FOREST_OPTIONS,
-  IsolationForest,
-  mulberry32,
-} from '../src/engine/detectors/isolation-forest/forest';
+import { DEFAULT_FOREST_OPTIONS, IsolationForest } from '../src/engine/detectors/isolation-forest/forest';
 import { IsolationForestDetector } from '../src/engine/detectors/isolation-forest/isolation-forest-detector';
 import { rocAuc, spearman } from '../src/engine/detectors/isolation-forest/rank-metrics';
 import { labelledSeries } from '../src/engine/detectors/isolation-forest/synthetic';
+import { seededRandom } from '../src/engine/random';
 
 const SIZES = [10_000, 100_000];
 const PERIOD = 48;
@@ -80,7 +77,7 @@ const ratio = (ours: number, theirs: number) => `${(ours / theirs).toFixed(1)}×
 /** ml-isolation-forest draws from Math.random; a seeded generator stands in while it trains. */
 function withSeededMathRandom<T>(seed: number, run: () => T): T {
   const original = Math.random;
-  Math.random = mulberry32(seed);
+  Math.random = seededRandom(seed);
   try {
     return run();
   } finally {

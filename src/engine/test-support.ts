@@ -1,22 +1,9 @@
 /** Deterministic synthetic data for the engine's tests (not part of the engine). */
 import type { Point } from './prepare';
 
-/** mulberry32: a small seeded PRNG with uniform output in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { gaussian, seededRandom } from './random';
 
-/** Standard normal draws (Box–Muller) from a uniform source. */
-export function gaussian(random: () => number): () => number {
-  return () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
-}
+export { gaussian, seededRandom };
 
 export const T0 = Date.UTC(2024, 0, 1);
 export const STEP_MS = 300_000;

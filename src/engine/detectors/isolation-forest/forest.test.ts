@@ -1,8 +1,9 @@
-import { averagePathLength, IsolationForest, mulberry32 } from './forest';
+import { seededRandom } from '../../random';
+import { averagePathLength, IsolationForest } from './forest';
 
 /** Rows of `dims` standard normal columns, row-major. */
 function gaussianRows(rows: number, dims: number, seed: number): Float64Array {
-  const random = mulberry32(seed);
+  const random = seededRandom(seed);
   return Float64Array.from(
     { length: rows * dims },
     () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random()),
@@ -38,11 +39,11 @@ describe('averagePathLength', () => {
   });
 });
 
-describe('mulberry32', () => {
+describe('seededRandom', () => {
   it('repeats for a seed, differs across seeds, and stays in [0, 1)', () => {
-    const a = Array.from({ length: 1000 }, mulberry32(42));
-    expect(Array.from({ length: 1000 }, mulberry32(42))).toEqual(a);
-    expect(Array.from({ length: 1000 }, mulberry32(43))).not.toEqual(a);
+    const a = Array.from({ length: 1000 }, seededRandom(42));
+    expect(Array.from({ length: 1000 }, seededRandom(42))).toEqual(a);
+    expect(Array.from({ length: 1000 }, seededRandom(43))).not.toEqual(a);
     expect(Math.min(...a)).toBeGreaterThanOrEqual(0);
     expect(Math.max(...a)).toBeLessThan(1);
     expect(a.reduce((s, x) => s + x, 0) / a.length).toBeCloseTo(0.5, 1);

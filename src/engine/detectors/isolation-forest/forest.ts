@@ -1,3 +1,4 @@
+import { seededRandom } from '../../random';
 /**
  * Isolation forest (Liu, Ting & Zhou 2008) over a row-major Float64Array, with every tree of the
  * forest in one set of flat typed arrays. Node n is a leaf when `feature[n] < 0`; otherwise rows
@@ -15,18 +16,6 @@ export interface ForestOptions {
 }
 
 export const DEFAULT_FOREST_OPTIONS: Omit<ForestOptions, 'seed'> = { trees: 100, sampleSize: 256 };
-
-/** A small, fast seeded generator of uniform numbers in [0, 1) (mulberry32). */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const EULER_GAMMA = 0.5772156649015329;
 
@@ -219,7 +208,7 @@ class TreeBuilder {
     private readonly sampleSize: number,
     private readonly options: ForestOptions,
   ) {
-    this.random = mulberry32(options.seed);
+    this.random = seededRandom(options.seed);
     this.heightLimit = Math.ceil(Math.log2(sampleSize));
     this.permutation = Int32Array.from({ length: rows }, (_, r) => r);
     this.sample = new Int32Array(sampleSize);

@@ -1,4 +1,5 @@
 import { IsolationForest as MlIsolationForest } from 'ml-isolation-forest';
+import { seededRandom } from '../../random';
 import {
   baselineResiduals,
   completeRows,
@@ -7,7 +8,7 @@ import {
   featureRows,
   learnScaling,
 } from './features';
-import { IsolationForest, mulberry32 } from './forest';
+import { IsolationForest } from './forest';
 import { rocAuc, spearman } from './rank-metrics';
 import { labelledSeries } from './synthetic';
 
@@ -17,7 +18,7 @@ import { labelledSeries } from './synthetic';
  * while it trains so this test is reproducible.
  */
 function mlScores(rows: number[][], seed: number): number[] {
-  const random = jest.spyOn(Math, 'random').mockImplementation(mulberry32(seed));
+  const random = jest.spyOn(Math, 'random').mockImplementation(seededRandom(seed));
   try {
     const forest = new MlIsolationForest({ nEstimators: 100 });
     forest.train(rows);

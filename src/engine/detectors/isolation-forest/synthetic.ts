@@ -1,4 +1,4 @@
-import { mulberry32 } from './forest';
+import { seededRandom } from '../../random';
 
 /** A noisy seasonal series with anomalies injected after `cleanUntil`, and a 0/1 label per point. */
 export interface LabelledSeries {
@@ -39,7 +39,7 @@ export function labelledSeries(options: Partial<SyntheticOptions> = {}): Labelle
     ...DEFAULT_SYNTHETIC_OPTIONS,
     ...options,
   };
-  const random = mulberry32(seed);
+  const random = seededRandom(seed);
   const gaussian = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
   const values = new Float64Array(length);
   const labels = new Uint8Array(length);

@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import type { DetectorState, FitContext, FitProgress, RawScores, SeriesView } from '../../detector';
+import { seededRandom } from '../../random';
 import { ensureTfBackend } from './backend';
 import { LstmDetector } from './lstm-detector';
 import type { LstmOptions } from './options';
-import { seededRandom } from './rng';
 
 /** Small enough to fit in a second or two on the wasm backend, big enough to learn a sine. */
 const SMALL: LstmOptions = { window: 16, units: 16, epochs: 8, maxTrainingWindows: 800, residualWindow: 48 };

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { FitProgress } from '../../detector';
+import { seededPermutation, seededRandom } from '../../random';
 import { type ModelShape, predictWindows } from './model';
-import { seededPermutation, seededRandom } from './rng';
 import { MAD_TO_SIGMA, median } from './robust';
 import type { TrainingWindows } from './windows';
 

@@ -1,4 +1,6 @@
-/** mulberry32: a small seeded PRNG returning uniform numbers in [0, 1). */
+/** Seeded randomness: every random choice in the engine is reproducible from a seed. */
+
+/** mulberry32: a small, fast seeded generator of uniform numbers in [0, 1). */
 export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
@@ -8,6 +10,11 @@ export function seededRandom(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/** Standard normal draws (Box–Muller) from a uniform source. */
+export function gaussian(random: () => number): () => number {
+  return () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
 }
 
 /** The integers [0, n) in a seeded Fisher–Yates order. */
