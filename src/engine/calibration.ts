@@ -94,7 +94,10 @@ export class TailCalibrator {
     const threshold = this.history.quantile(1 - tailFraction);
     const mass = (this.history.countAtLeast(threshold) + 1) / (n + 1);
     const medianExcess = this.history.quantile(1 - tailFraction / 2) - threshold;
-    const floor = Math.max(0.05 * (threshold - this.history.median()), 1e-9 * Math.max(1, Math.abs(threshold)));
+    const floor = Math.max(
+      0.05 * (threshold - this.history.median()),
+      1e-9 * Math.max(1, Math.abs(threshold)),
+    );
     return { threshold, mass, scale: Math.max(medianExcess / Math.LN2, floor) };
   }
 }
