@@ -1,7 +1,10 @@
 /** Unit and integration tests for the Node workspaces (the plugin has its own jest config). */
 const tsJest = [
   'ts-jest',
-  { isolatedModules: true, tsconfig: { module: 'commonjs', moduleResolution: 'node10', esModuleInterop: true } },
+  {
+    isolatedModules: true,
+    tsconfig: { module: 'commonjs', moduleResolution: 'node10', esModuleInterop: true },
+  },
 ];
 
 /** @type {import('jest').Config} */

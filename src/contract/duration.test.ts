@@ -20,9 +20,12 @@ describe('parseDuration', () => {
     expect(parseDuration(text)).toBe(ms);
   });
 
-  it.each(['', '7', 'h', '1.5h', '-1h', '7 d', '7D', '1y', 'ms', '1h30m', 'P1D', '0s', '0ms'])('rejects %j', (text) => {
-    expect(() => parseDuration(text)).toThrow(/invalid duration/);
-  });
+  it.each(['', '7', 'h', '1.5h', '-1h', '7 d', '7D', '1y', 'ms', '1h30m', 'P1D', '0s', '0ms'])(
+    'rejects %j',
+    (text) => {
+      expect(() => parseDuration(text)).toThrow(/invalid duration/);
+    },
+  );
 });
 
 describe('formatDuration', () => {
