@@ -22,9 +22,10 @@ export async function startServer(config: Config): Promise<RunningServer> {
   await deps.detectors.start(orgIds);
   const app = createApp(deps);
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, hostname: config.server.host, port: config.server.port }, () =>
-      resolve(s),
-    );
+    // overrideGlobalObjects: false keeps Node's own Request/Response globals: the InfluxDB client's
+    // fetch() responses break under node-server's lightweight replacements (every route 500s).
+    const options = { fetch: app.fetch, hostname: config.server.host, port: config.server.port };
+    const s = serve({ ...options, overrideGlobalObjects: false }, () => resolve(s));
     s.once('error', reject);
   });
   const address = server.address();
