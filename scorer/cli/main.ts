@@ -13,6 +13,7 @@ Run "tidemark <command> --help" for a command's options.`;
 const commands: Record<string, (argv: string[]) => Promise<number>> = {
   score: scoreCommand,
   serve: serveCommand,
+  feed: (argv) => import('../feeder/feed-command').then(({ feedCommand }) => feedCommand(argv)),
 };
 
 export async function main(argv: string[]): Promise<number> {

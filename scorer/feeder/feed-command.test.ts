@@ -1,0 +1,171 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { InfluxClient } from '../influx';
+import { useInfluxd } from '../test/influxd';
+import { influxFromEnv, parseFeedArgs, parseUntil } from './feed-command';
+
+const BIN = join(__dirname, '..', 'bin', 'tidemark.cjs');
+const NOW = Date.UTC(2025, 0, 15, 10, 0);
+
+function run(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, 'feed', ...args], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+    });
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('tidemark feed arguments', () => {
+  it('has defaults for a real-time demo', () => {
+    expect(parseFeedArgs([], NOW)).toEqual({
+      database: 'tidemark',
+      createDatabase: false,
+      hosts: ['web-1', 'web-2', 'web-3'],
+      step: 10_000,
+      history: 7 * 86_400_000,
+      anomalyEvery: 900_000,
+      historyAnomalyEvery: 6 * 3_600_000,
+      firstAnomalyAfter: undefined,
+      seed: 1,
+      speed: 1,
+      until: undefined,
+      log: 'text',
+    });
+  });
+
+  it('reads every option', () => {
+    const settings = parseFeedArgs(
+      [
+        '--database=metrics',
+        '--create-database',
+        '--hosts=a, b',
+        '--step=1m',
+        '--history=0',
+        '--anomaly-every=1h',
+        '--history-anomaly-every=0',
+        '--first-anomaly=90s',
+        '--seed=42',
+        '--speed=60',
+        '--until=now+2h',
+        '--log=json',
+      ],
+      NOW,
+    );
+    expect(settings).toEqual({
+      database: 'metrics',
+      createDatabase: true,
+      hosts: ['a', 'b'],
+      step: 60_000,
+      history: 0,
+      anomalyEvery: 3_600_000,
+      historyAnomalyEvery: 0,
+      firstAnomalyAfter: 90_000,
+      seed: 42,
+      speed: 60,
+      until: NOW + 2 * 3_600_000,
+      log: 'json',
+    });
+  });
+
+  it.each([
+    [['--step=0s'], /--step/],
+    [['--step=10'], /--step/],
+    [['--hosts= , '], /--hosts/],
+    [['--seed=1.5'], /--seed/],
+    [['--speed=0'], /--speed/],
+    [['--until=yesterday'], /--until/],
+    [['--log=xml'], /--log/],
+    [['--anomaly-every=7m'], /multiple/],
+    [['--bogus'], /Unknown option/],
+  ])('refuses %j', (args, message) => {
+    expect(() => parseFeedArgs(args, NOW)).toThrow(message);
+  });
+
+  it('reads --until as now, now±duration or ISO 8601', () => {
+    expect(parseUntil('now', NOW)).toBe(NOW);
+    expect(parseUntil('now-30m', NOW)).toBe(NOW - 1_800_000);
+    expect(parseUntil('2025-01-15T12:00:00Z', NOW)).toBe(Date.UTC(2025, 0, 15, 12));
+  });
+
+  it('takes InfluxDB from the same variables as the scorer, refusing token and password together', () => {
+    expect(influxFromEnv({ INFLUX_URL: 'http://influx:8086/' }).url).toBe('http://influx:8086');
+    expect(() => influxFromEnv({ INFLUX_URL: 'ftp://x' })).toThrow(/INFLUX_URL/);
+    expect(() => influxFromEnv({ INFLUX_TOKEN: 't', INFLUX_USERNAME: 'u', INFLUX_PASSWORD: 'p' })).toThrow(
+      /not both/,
+    );
+  });
+});
+
+describe('tidemark feed (child process, real influxd)', () => {
+  const influxd = useInfluxd();
+
+  it('fast-forwards: backfills, writes up to --until, logs the injections and exits 0', async () => {
+    const result = await run(
+      [
+        '--create-database',
+        '--history=6h',
+        '--history-anomaly-every=0',
+        '--step=1m',
+        '--until=now+20m',
+        '--first-anomaly=2m',
+      ],
+      { INFLUX_URL: influxd.current.url },
+    );
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/backfilled 2160 points from .* into "tidemark"/);
+    expect(result.stdout).toMatch(/injected level shift: .* for 20m\n/);
+    expect(result.stdout).toMatch(/fast-forwarded \d+ points up to/);
+    const influx = new InfluxClient({ url: influxd.current.url });
+    const [series] = await influx.querySeries('SELECT count("usage_percent") FROM "cpu"', {
+      database: 'tidemark',
+    });
+    expect(series?.values[0]?.[1]).toBeGreaterThanOrEqual((6 * 60 + 19) * 3);
+  });
+
+  it('exits 1 with a hint when the database does not exist, and 2 on bad configuration', async () => {
+    const missing = await run(['--database=nope', '--until=now'], { INFLUX_URL: influxd.current.url });
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/database not found: nope .*--create-database/);
+    const bad = await run(['--until=now'], { INFLUX_URL: 'not a url' });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/INFLUX_URL/);
+  });
+
+  it('runs live until SIGTERM, then exits 0', async () => {
+    const child = spawn(
+      process.execPath,
+      [BIN, 'feed', '--database=live', '--create-database', '--history=1h', '--log=json'],
+      { env: { ...process.env, INFLUX_URL: influxd.current.url }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stdout = '';
+    const live = new Promise<void>((resolve) => {
+      child.stdout.on('data', (chunk) => {
+        stdout += chunk;
+        if (stdout.includes('writing live')) resolve();
+      });
+    });
+    await live;
+    const lines = stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { msg: string });
+    expect(lines.some((line) => line.msg.startsWith('backfilled'))).toBe(true);
+    const exit = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    child.kill('SIGTERM');
+    expect(await exit).toBe(0);
+  });
+});
