@@ -43,7 +43,7 @@ function feeder(overrides: Partial<FeederOptions> = {}): Feeder {
   });
 }
 
-const valueOf = (points: LinePoint[], measurement: string, field: string, host: string, time: number) =>
+const fieldValue = (points: LinePoint[], measurement: string, field: string, host: string, time: number) =>
   points.find((p) => p.measurement === measurement && p.tags?.host === host && p.time === time)?.fields[
     field
   ];
@@ -147,7 +147,7 @@ describe('Feeder points', () => {
     const metric = metricById(anomaly.metric);
     const points = [...f.points(anomaly.start - 5 * MINUTE, anomaly.end + 5 * MINUTE)];
     const at = (time: number, host = anomaly.host) =>
-      valueOf(points, metric.measurement, metric.field, host, time);
+      fieldValue(points, metric.measurement, metric.field, host, time);
     const normal = (time: number) => normalValue(1, metric, anomaly.host, time);
     expect(at(anomaly.start - MINUTE)).toBe(normal(anomaly.start - MINUTE));
     expect(at(anomaly.end)).toBe(normal(anomaly.end));
