@@ -10,7 +10,13 @@ const tsJest = [
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/src', '<rootDir>/scorer', '<rootDir>/bench', '<rootDir>/scripts'],
+  roots: [
+    '<rootDir>/src',
+    '<rootDir>/scorer',
+    '<rootDir>/bench',
+    '<rootDir>/scripts',
+    '<rootDir>/provisioning',
+  ],
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': tsJest },
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],

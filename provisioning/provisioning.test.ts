@@ -1,0 +1,437 @@
+/**
+ * Cross-checks of everything under provisioning/, docker-compose.yml, .env.example and the
+ * scorer's Dockerfile: Grafana cannot run here and neither can Docker, so what they would refuse
+ * or silently get wrong (an unknown plugin type, a dangling uid, a query the plugin rejects, a
+ * typo in a variable, a path that does not exist) is checked from the files themselves.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { DETECTOR_IDS } from '@tidemark/core';
+import { migrateQuery } from '../plugin/src/datasource/migrate';
+import { toScoreRequest } from '../plugin/src/datasource/request';
+import type { TidemarkQuery } from '../plugin/src/datasource/types';
+import { envSchema } from '../scorer/config';
+import { loadProvisionedDetectors } from '../scorer/continuous/provisioning';
+import { DEMO_METRICS } from '../scorer/feeder/metrics';
+import {
+  type AlertRule,
+  GRAFANA_CORE_DATASOURCE_TYPES,
+  GRAFANA_CORE_PANEL_TYPES,
+  path,
+  pluginIds,
+  readJson,
+  readYaml,
+} from './test/grafana-stand-in';
+
+interface DataSource {
+  name: string;
+  uid: string;
+  type: string;
+  url?: string;
+  jsonData?: Record<string, unknown>;
+  secureJsonData?: Record<string, string>;
+}
+interface Panel {
+  id: number;
+  type: string;
+  title: string;
+  datasource?: { type: string; uid: string };
+  targets?: Array<Record<string, unknown> & { refId: string; datasource?: { type: string; uid: string } }>;
+  panels?: Panel[];
+  options?: Record<string, unknown>;
+}
+interface Dashboard {
+  uid: string;
+  title: string;
+  description: string;
+  panels: Panel[];
+  templating: { list: Array<{ name: string; datasource?: { type: string; uid: string }; query?: string }> };
+  annotations: { list: Array<Record<string, unknown> & { datasource: { type: string; uid: string } }> };
+}
+
+const ids = pluginIds();
+const datasources = readYaml<{ apiVersion: number; datasources: DataSource[] }>(
+  'provisioning/grafana/datasources/tidemark.yaml',
+).datasources;
+const DASHBOARD_DIR = 'provisioning/grafana/dashboards';
+const dashboardFiles = readdirSync(path(DASHBOARD_DIR)).filter((f) => f.endsWith('.json'));
+const dashboards = dashboardFiles.map(
+  (file) => [file, readJson<Dashboard>(`${DASHBOARD_DIR}/${file}`)] as const,
+);
+const alerting = readYaml<{
+  groups: Array<{ orgId: number; name: string; folder: string; interval: string; rules: AlertRule[] }>;
+  contactPoints: Array<{
+    name: string;
+    receivers: Array<{ uid: string; type: string; settings: Record<string, string> }>;
+  }>;
+  policies: Array<{ receiver: string; routes?: Array<{ receiver: string }> }>;
+}>('provisioning/grafana/alerting/tidemark.yaml');
+const rules = alerting.groups.flatMap((g) => g.rules);
+const compose = readYaml<{
+  services: Record<
+    string,
+    {
+      image?: string;
+      build?: { context: string; dockerfile: string };
+      environment?: Record<string, string>;
+      volumes?: string[];
+      healthcheck?: { test: string[] };
+      restart?: string;
+      command?: string[];
+      depends_on?: Record<string, { condition: string }>;
+    }
+  >;
+  volumes: Record<string, unknown>;
+}>('docker-compose.yml');
+
+/** `${NAME}`, as a provisioning file writes a variable for Grafana or Compose to expand. */
+const expand = (name: string) => `\${${name}}`;
+
+/** Every `{ type, uid }` data source reference anywhere in a JSON document. */
+function datasourceRefs(node: unknown, found: Array<{ type: string; uid: string }> = []) {
+  if (Array.isArray(node)) for (const item of node) datasourceRefs(item, found);
+  else if (node && typeof node === 'object') {
+    for (const [key, value] of Object.entries(node)) {
+      if (key === 'datasource' && value && typeof value === 'object' && 'uid' in value)
+        found.push(value as { type: string; uid: string });
+      else datasourceRefs(value, found);
+    }
+  }
+  return found;
+}
+
+const allPanels = (panels: Panel[]): Panel[] => panels.flatMap((p) => [p, ...allPanels(p.panels ?? [])]);
+const provisionedUid = (uid: string) => datasources.find((d) => d.uid === uid);
+/** Grafana's built-in "-- Grafana --" source (annotations & alerts) needs no provisioning. */
+const builtIn = (ref: { type: string; uid: string }) => ref.type === 'grafana' && ref.uid === '-- Grafana --';
+
+/** Variables (`${NAME}` / `$NAME`) a provisioning file asks Grafana to expand. */
+function envVariables(file: string): string[] {
+  const text = readFileSync(path(file), 'utf8')
+    .split('\n')
+    .filter((line) => !line.trimStart().startsWith('#'))
+    .join('\n');
+  return [...text.matchAll(/\$\{([A-Z][A-Z0-9_]*)\}/g)].map((m) => m[1]!);
+}
+
+describe('data sources', () => {
+  it('are our plugin ids or Grafana core types, with unique fixed uids and names', () => {
+    for (const ds of datasources) {
+      expect([ids.datasource, ...GRAFANA_CORE_DATASOURCE_TYPES]).toContain(ds.type);
+      expect(ds.uid).toMatch(/^[a-z0-9-]{1,40}$/);
+    }
+    expect(new Set(datasources.map((d) => d.uid)).size).toBe(datasources.length);
+    expect(new Set(datasources.map((d) => d.name)).size).toBe(datasources.length);
+  });
+
+  it('reach InfluxDB with InfluxQL through the v1 API, the token in a header', () => {
+    const influx = datasources.find((d) => d.type === 'influxdb')!;
+    expect(influx.jsonData).toMatchObject({
+      version: 'InfluxQL',
+      dbName: expand('INFLUX_DATABASE'),
+      httpHeaderName1: 'Authorization',
+    });
+    expect(influx.secureJsonData).toEqual({ httpHeaderValue1: `Token ${expand('INFLUX_TOKEN')}` });
+  });
+
+  it('configure the Tidemark data source as the plugin reads it: scorerUrl in jsonData, token secret', () => {
+    const tidemark = datasources.find((d) => d.type === ids.datasource)!;
+    const routes = readJson<{ routes: Array<{ url: string; headers: Array<{ content: string }> }> }>(
+      'plugin/src/datasource/plugin.json',
+    ).routes;
+    expect(routes[0]!.url).toBe('{{ .JsonData.scorerUrl }}');
+    expect(routes[0]!.headers[0]!.content).toBe('Bearer {{ .SecureJsonData.token }}');
+    expect(tidemark.jsonData).toEqual({ scorerUrl: expand('TIDEMARK_SCORER_URL') });
+    expect(tidemark.secureJsonData).toEqual({ token: expand('TIDEMARK_TOKEN') });
+  });
+});
+
+describe('the app plugin', () => {
+  it('is enabled by provisioning, under its own id', () => {
+    const { apps } = readYaml<{ apps: Array<{ type: string; disabled: boolean }> }>(
+      'provisioning/grafana/plugins/tidemark.yaml',
+    );
+    expect(apps).toEqual([expect.objectContaining({ type: ids.app, disabled: false })]);
+  });
+});
+
+describe.each(dashboards)('dashboard %s', (_file, dashboard) => {
+  it('describes itself (JSON cannot hold a comment header)', () => {
+    expect(dashboard.description.length).toBeGreaterThan(40);
+    expect(dashboard.uid).toMatch(/^tidemark-/);
+  });
+
+  it('uses only provisioned data sources, by uid and matching type', () => {
+    const refs = datasourceRefs(dashboard);
+    expect(refs.length).toBeGreaterThan(0);
+    for (const ref of refs) {
+      if (builtIn(ref)) continue;
+      expect(provisionedUid(ref.uid)?.type).toBe(ref.type);
+    }
+  });
+
+  it('uses core panel types or our bands panel, with unique panel ids', () => {
+    const panels = allPanels(dashboard.panels);
+    for (const panel of panels) expect([ids.panel, ...GRAFANA_CORE_PANEL_TYPES]).toContain(panel.type);
+    expect(new Set(panels.map((p) => p.id)).size).toBe(panels.length);
+  });
+
+  it('has Tidemark queries the plugin accepts, on metrics the feeder writes', () => {
+    const panels = allPanels(dashboard.panels);
+    const targets = panels
+      .flatMap((p) => p.targets ?? [])
+      .filter((t) => t.datasource?.type === ids.datasource);
+    for (const target of targets) {
+      const saved = target as unknown as TidemarkQuery;
+      // Saved in the current query model: the plugin's migration has nothing to change.
+      expect(migrateQuery(saved)).toBe(saved);
+      const interpolated = {
+        ...saved,
+        tags: saved.tags.map((tag) => ({ ...tag, value: tag.value.replace('$host', 'web-1') })),
+      };
+      const request = toScoreRequest(interpolated, Date.now() - 86_400_000, Date.now(), 60_000);
+      expect(DETECTOR_IDS).toContain(request.detector?.id);
+      expect(DEMO_METRICS.map((m) => `${m.measurement}.${m.field}`)).toContain(
+        `${request.query.measurement}.${request.query.field}`,
+      );
+    }
+    for (const annotation of dashboard.annotations.list.filter((a) => a.datasource.type === ids.datasource)) {
+      const query = migrateQuery({
+        annotationSource: 'detectors',
+        ...(annotation.target as { refId: string }),
+      });
+      expect(query.annotationSource).toBe('detectors');
+    }
+  });
+
+  it('gives every bands panel current options (nothing for the migration handler to do)', () => {
+    for (const panel of allPanels(dashboard.panels).filter((p) => p.type === ids.panel)) {
+      expect(panel.options).toMatchObject({ optionsVersion: 1 });
+    }
+  });
+});
+
+describe('the ops overview', () => {
+  const ops = dashboards.find(([, d]) => d.uid === 'tidemark-ops')![1];
+  const panels = allPanels(ops.panels);
+
+  it('has a $host variable on InfluxDB, used by every metric panel', () => {
+    expect(ops.templating.list.map((v) => v.name)).toContain('host');
+    for (const panel of panels.filter((p) => p.type === 'timeseries'))
+      expect(JSON.stringify(panel.targets)).toContain('$host');
+  });
+
+  it('shades Tidemark regions (an annotation query on the Tidemark data source)', () => {
+    expect(ops.annotations.list.some((a) => a.datasource.type === ids.datasource && a.enable === true)).toBe(
+      true,
+    );
+  });
+
+  it('has one bands panel per key metric, grouped by host', () => {
+    const bands = panels.filter((p) => p.type === ids.panel);
+    const metrics = bands.map((p) => `${p.targets![0]!.measurement}.${p.targets![0]!.field}`);
+    expect(metrics.sort()).toEqual(DEMO_METRICS.map((m) => `${m.measurement}.${m.field}`).sort());
+    for (const panel of bands) expect(panel.targets![0]!.groupBy).toEqual(['host']);
+  });
+});
+
+describe('alerting', () => {
+  it('reads through provisioned data sources and Grafana expressions only', () => {
+    for (const rule of rules) {
+      for (const data of rule.data) {
+        if (data.datasourceUid === '__expr__') continue;
+        expect(provisionedUid(data.datasourceUid)?.type).toBe('influxdb');
+        expect(data.model.query).toMatch(/FROM "tidemark_anomaly" WHERE .*\$timeFilter/);
+      }
+    }
+  });
+
+  it('chains its expressions: every input and the condition exist, in order', () => {
+    for (const rule of rules) {
+      const seen = new Set<string>();
+      for (const data of rule.data) {
+        if (data.model.expression) expect(seen).toContain(data.model.expression);
+        expect(data.model.refId).toBe(data.refId);
+        seen.add(data.refId);
+      }
+      expect(seen).toContain(rule.condition);
+      expect(rule.data.find((d) => d.refId === rule.condition)?.model.type).toBe('threshold');
+    }
+  });
+
+  it('has annotations whose $values exist, and link to a provisioned dashboard panel', () => {
+    for (const rule of rules) {
+      const text = Object.values(rule.annotations ?? {}).join(' ');
+      for (const [, refId] of text.matchAll(/\$values\.([A-Za-z0-9_]+)/g)) {
+        expect(rule.data.find((d) => d.refId === refId)?.datasourceUid).toBe('__expr__');
+      }
+      const dashboard = dashboards.find(([, d]) => d.uid === rule.annotations?.__dashboardUid__)?.[1];
+      expect(dashboard).toBeDefined();
+      expect(allPanels(dashboard!.panels).map((p) => String(p.id))).toContain(rule.annotations?.__panelId__);
+    }
+  });
+
+  it('says what was expected: the score rule reports the value and the expected range', () => {
+    const score = rules.find((r) => r.uid === 'tidemark-anomaly-score')!;
+    expect(score.annotations?.description).toMatch(/\$values\.V\b.*expected.*\$values\.L\b.*\$values\.U\b/s);
+  });
+
+  it('routes to a provisioned contact point', () => {
+    const names = alerting.contactPoints.map((c) => c.name);
+    for (const policy of alerting.policies) {
+      expect(names).toContain(policy.receiver);
+      for (const route of policy.routes ?? []) expect(names).toContain(route.receiver);
+    }
+  });
+
+  it('uses the written-back measurement the provisioned detectors write', async () => {
+    const detectors = await loadProvisionedDetectors(path('provisioning/scorer/detectors.yaml'), 1);
+    for (const { definition } of detectors) expect(definition.output.measurement).toBe('tidemark_anomaly');
+  });
+});
+
+describe('the detectors file', () => {
+  it("validates against the scorer's schema and covers every demo metric, per host", async () => {
+    const detectors = await loadProvisionedDetectors(path('provisioning/scorer/detectors.yaml'), 1);
+    const metrics = detectors.map(({ definition: d }) => `${d.query.measurement}.${d.query.field}`);
+    expect(metrics.sort()).toEqual(DEMO_METRICS.map((m) => `${m.measurement}.${m.field}`).sort());
+    for (const { orgId, definition } of detectors) {
+      expect(orgId).toBe(1);
+      expect(definition.query).toMatchObject({ database: 'tidemark', groupBy: ['host'] });
+      expect(definition.enabled).toBe(true);
+    }
+  });
+});
+
+describe('comment headers', () => {
+  const files = [
+    'provisioning/grafana/datasources/tidemark.yaml',
+    'provisioning/grafana/dashboards/tidemark.yaml',
+    'provisioning/grafana/alerting/tidemark.yaml',
+    'provisioning/grafana/plugins/tidemark.yaml',
+    'provisioning/scorer/detectors.yaml',
+    'provisioning/influxdb/create-dbrp.sh',
+    'docker-compose.yml',
+    '.env.example',
+    'scorer/Dockerfile',
+    '.dockerignore',
+  ];
+
+  it.each(files)('%s starts with a comment saying what it does and which variables it needs', (file) => {
+    const lines = readFileSync(path(file), 'utf8').split('\n');
+    const header = lines.slice(
+      0,
+      lines.findIndex((line) => !line.startsWith('#')),
+    );
+    expect(header.join('\n').length).toBeGreaterThan(100);
+    if (!['.dockerignore', '.env.example'].includes(file)) expect(header.join('\n')).toMatch(/Environment/);
+  });
+
+  it('the dashboards folder has a README naming each dashboard', () => {
+    const readme = readFileSync(path(DASHBOARD_DIR, 'README.md'), 'utf8');
+    for (const [file] of dashboards) expect(readme).toContain(file);
+  });
+});
+
+describe('docker-compose.yml', () => {
+  const services = compose.services;
+  const envExample = new Map(
+    readFileSync(path('.env.example'), 'utf8')
+      .split('\n')
+      .filter((line) => /^[A-Z]/.test(line))
+      .map((line) => line.split('=', 2) as [string, string]),
+  );
+
+  it('runs InfluxDB, the scorer, the feeder and Grafana, restarting them, with health checks', () => {
+    expect(Object.keys(services).sort()).toEqual(['feeder', 'grafana', 'influxdb', 'scorer']);
+    for (const [name, service] of Object.entries(services)) {
+      expect([name, service.restart]).toEqual([name, 'unless-stopped']);
+      expect(service.healthcheck?.test.length).toBeGreaterThan(1);
+    }
+  });
+
+  it('pins every image to a version', () => {
+    for (const service of Object.values(services)) {
+      expect(service.image).toMatch(/^[a-z0-9/._-]+:\d+\.\d+\.\d+$/);
+    }
+    expect(services.influxdb!.image).toMatch(/^influxdb:2\./);
+  });
+
+  it('mounts paths that exist (plugin/dist is what `npm run build -w plugin` writes) into named volumes', () => {
+    const named = new Set(Object.keys(compose.volumes));
+    for (const service of Object.values(services)) {
+      for (const volume of service.volumes ?? []) {
+        const [source] = volume.split(':') as [string];
+        if (!source.startsWith('.')) {
+          expect(named).toContain(source);
+          continue;
+        }
+        if (source === './plugin/dist') {
+          const build = readJson<{ scripts: { build: string } }>('plugin/package.json').scripts.build;
+          expect(build).toMatch(/webpack/);
+          continue;
+        }
+        expect(existsSync(path(source))).toBe(true);
+      }
+    }
+    expect(statSync(path('provisioning/influxdb/create-dbrp.sh')).mode & 0o111).not.toBe(0);
+  });
+
+  it('builds the scorer and the feeder from scorer/Dockerfile: multi-stage, non-root, pinned base', () => {
+    for (const name of ['scorer', 'feeder']) {
+      const { build } = services[name]!;
+      expect(existsSync(path(build!.context, build!.dockerfile))).toBe(true);
+    }
+    const dockerfile = readFileSync(path('scorer/Dockerfile'), 'utf8');
+    expect(dockerfile.match(/^FROM /gm)!.length).toBeGreaterThanOrEqual(2);
+    expect(dockerfile).toMatch(/^ARG NODE_IMAGE=node:\d+\.\d+\.\d+-/m);
+    expect(dockerfile).toMatch(/^USER node$/m);
+    expect(dockerfile).toMatch(/ENTRYPOINT \["node", "scorer\/bin\/tidemark.cjs"\]/);
+    for (const [, source] of dockerfile.matchAll(/^COPY (?!--from)(\S+)/gm))
+      expect(existsSync(path(source!))).toBe(true);
+    expect(services.feeder!.command![0]).toBe('feed');
+  });
+
+  it('allows exactly our three plugin ids unsigned and mounts the provisioning where the provider reads it', () => {
+    const grafana = services.grafana!;
+    expect(grafana.environment!.GF_PLUGINS_ALLOW_LOADING_UNSIGNED_PLUGINS!.split(',').sort()).toEqual(
+      [ids.app, ids.datasource, ids.panel].sort(),
+    );
+    expect(grafana.volumes).toContain('./provisioning/grafana:/etc/grafana/provisioning:ro');
+    const provider = readYaml<{ providers: Array<{ options: { path: string } }> }>(
+      'provisioning/grafana/dashboards/tidemark.yaml',
+    ).providers[0]!;
+    expect(provider.options.path).toBe('/etc/grafana/provisioning/dashboards');
+    expect(grafana.volumes).toContain(`./plugin/dist:/var/lib/grafana/plugins/${ids.app}:ro`);
+  });
+
+  it('gives Grafana every variable its provisioning files expand', () => {
+    const grafanaFiles = [
+      'provisioning/grafana/datasources/tidemark.yaml',
+      'provisioning/grafana/alerting/tidemark.yaml',
+      'provisioning/grafana/dashboards/tidemark.yaml',
+      'provisioning/grafana/plugins/tidemark.yaml',
+    ];
+    const needed = new Set(grafanaFiles.flatMap(envVariables));
+    expect(needed.size).toBeGreaterThan(3);
+    for (const variable of needed) expect(Object.keys(services.grafana!.environment!)).toContain(variable);
+  });
+
+  it("sets only variables the scorer's configuration knows", () => {
+    const known = Object.keys(envSchema.shape);
+    for (const variable of Object.keys(services.scorer!.environment!)) expect(known).toContain(variable);
+  });
+
+  it('takes every variable it expands from .env.example, and .env.example has nothing unused', () => {
+    const text = readFileSync(path('docker-compose.yml'), 'utf8')
+      .split('\n')
+      .filter((line) => !line.trimStart().startsWith('#'))
+      .join('\n');
+    const used = new Set([...text.matchAll(/\$\{([A-Z][A-Z0-9_]*)(?::?[-?][^}]*)?\}/g)].map((m) => m[1]!));
+    expect([...used].sort()).toEqual([...envExample.keys()].sort());
+  });
+
+  it('waits for healthy dependencies', () => {
+    expect(services.scorer!.depends_on).toEqual({ influxdb: { condition: 'service_healthy' } });
+    expect(services.grafana!.depends_on).toMatchObject({ scorer: { condition: 'service_healthy' } });
+  });
+});
