@@ -24,7 +24,7 @@ const alignDown = (time: number, step: number) => Math.floor(time / step) * step
 
 /**
  * The window a run should score: complete intervals (ending `lag` before now) after the
- * checkpoint, at most `maxBackfill` back. The first run scores the last schedule's worth.
+ * checkpoint, at most `maxBackfill` back; a first run (no checkpoint) backfills `maxBackfill`.
  */
 export function windowToScore(
   definition: ContinuousDetectorDefinition,
@@ -32,11 +32,9 @@ export function windowToScore(
   now: number,
 ) {
   const interval = parseDuration(definition.interval);
-  const schedule = parseDuration(definition.schedule ?? definition.interval);
   const end = alignDown(now - parseDuration(definition.lag), interval);
   const earliest = alignDown(end - parseDuration(definition.maxBackfill), interval);
-  const start = scoredUntil ?? end - Math.max(interval, alignDown(schedule, interval));
-  return { from: Math.max(start, earliest), to: end, interval };
+  return { from: Math.max(scoredUntil ?? earliest, earliest), to: end, interval };
 }
 
 /**

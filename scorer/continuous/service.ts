@@ -3,11 +3,12 @@ import {
   type ContinuousDetectorDefinition,
   type ContinuousDetectorInput,
   continuousDetectorInputSchema,
+  DEFAULT_OUTPUT_MEASUREMENT,
   parseDuration,
 } from '@tidemark/core';
 import { z } from 'zod';
 import { ProblemError } from '../http/problem';
-import type { InfluxClient } from '../influx';
+import { escapeKey, escapeMeasurement, type InfluxClient, LineProtocolError } from '../influx';
 import type { Logger } from '../log';
 import type { Metrics } from '../metrics';
 import type { ScoringService } from '../scoring/score-service';
@@ -56,6 +57,23 @@ const notFound = (id: string) =>
     detail: `There is no detector "${id}" in this org.`,
   });
 
+/** Refuses an output that line protocol could not write (caught at creation, not at 3 a.m.). */
+function checkWritable(input: ContinuousDetectorInput): void {
+  try {
+    escapeMeasurement(input.output?.measurement ?? DEFAULT_OUTPUT_MEASUREMENT);
+    escapeKey(input.id, 'detector id');
+  } catch (error) {
+    if (!(error instanceof LineProtocolError)) throw error;
+    throw new ProblemError({
+      status: 400,
+      slug: 'validation',
+      title: 'Invalid request',
+      detail: `The output cannot be written to InfluxDB: ${error.message}. Choose another name.`,
+      errors: [{ path: 'output.measurement', message: error.message }],
+    });
+  }
+}
+
 /**
  * Continuous detectors: the provisioned ones (read-only) and the ones created through the API
  * (stored per org), each run on its schedule, with its checkpoint in the state store.
@@ -64,7 +82,7 @@ export class DetectorService {
   private readonly definitions;
   private readonly checkpoints;
   private readonly scheduled = new Map<string, Scheduled>();
-  private readonly abort = new AbortController();
+  private abort = new AbortController();
   private started = false;
 
   constructor(private readonly options: DetectorServiceOptions) {
@@ -121,6 +139,7 @@ export class DetectorService {
 
   async create(orgId: number, input: ContinuousDetectorInput): Promise<ContinuousDetector> {
     if (this.isProvisioned(orgId, input.id)) throw readOnly(input.id);
+    checkWritable(input);
     let created: ContinuousDetectorDefinition | null = null;
     await this.definitions.update(orgId, input.id, (current) => {
       if (current)
@@ -137,6 +156,7 @@ export class DetectorService {
   async replace(orgId: number, id: string, input: ContinuousDetectorInput): Promise<ContinuousDetector> {
     if (this.isProvisioned(orgId, id)) throw readOnly(id);
     if (input.id !== id) throw conflict(`The body's id "${input.id}" differs from the URL's "${id}".`);
+    checkWritable(input);
     if (!(await this.definitions.get(orgId, id))) throw notFound(id);
     const definition = await this.definitions.put(orgId, id, input);
     this.schedule(orgId, definition);
@@ -169,6 +189,7 @@ export class DetectorService {
     this.abort.abort(new Error('scorer shutting down'));
     for (const entry of this.scheduled.values()) if (entry.timer) clearTimeout(entry.timer);
     await Promise.allSettled([...this.scheduled.values()].map((e) => e.running));
+    this.abort = new AbortController(); // runs started by hand after a stop are not pre-aborted
   }
 
   /** Runs one detector now (also what the schedule calls). */

@@ -1,4 +1,5 @@
 import type { InfluxClient, InfluxSeries, RequestOptions } from './client';
+import { InfluxError } from './errors';
 import { qualifiedMeasurement, quoteIdentifier } from './escape';
 import { type TagFilterInput, tagConditions } from './series-query';
 
@@ -49,8 +50,13 @@ export async function listMeasurements(
   target: SchemaTarget,
   options: RequestOptions & { limit?: number } = {},
 ): Promise<string[]> {
-  const text = `SHOW MEASUREMENTS${limitClause(options.limit ?? DEFAULT_LIMIT)}`;
-  return column(await client.querySeries(text, { ...options, database: target.database }), 'name');
+  const text = `SHOW MEASUREMENTS ON ${quoteIdentifier(target.database)}${limitClause(options.limit ?? DEFAULT_LIMIT)}`;
+  const names = column(await client.querySeries(text, { ...options, database: target.database }), 'name');
+  // InfluxDB answers an unknown database with no measurements rather than an error: tell them apart.
+  if (names.length === 0 && !(await listDatabases(client, options)).includes(target.database)) {
+    throw new InfluxError('not-found', `InfluxDB: database not found: ${JSON.stringify(target.database)}`);
+  }
+  return names;
 }
 
 export async function listFieldKeys(

@@ -51,20 +51,38 @@ describe('POST /api/v1/score', () => {
 
   it('gives one series per group-by tag value, with hostile tag values intact', async () => {
     const response = await h.call('POST', '/api/v1/score', {
-      body: { query: { ...query, groupBy: ['host'] }, range, intervalMs: STEP },
+      body: { query: { ...query, groupBy: ['host'] }, range, intervalMs: STEP, detector: { id: 'robust' } },
     });
     const body = (await response.json()) as ScoreResponse;
     expect(body.series.map((s) => s.tags)).toEqual([{ host: 'a' }, { host: "b'quote" }]);
     expect(body.series.map((s) => s.name)).toEqual(['cpu value {host=a}', "cpu value {host=b'quote}"]);
   });
 
-  it('says so when there is no data', async () => {
+  it('says so when the range holds no data', async () => {
     const response = await h.call('POST', '/api/v1/score', {
-      body: { query: { ...query, tags: [{ key: 'host', value: 'nobody' }] }, range, intervalMs: STEP },
+      body: {
+        query,
+        range: { from: T0 - 100 * STEP, to: T0 },
+        intervalMs: STEP,
+        detector: { params: { trainingWindow: '1h' } },
+      },
     });
     const body = (await response.json()) as ScoreResponse;
     expect(body.series).toEqual([]);
     expect(body.notices[0]?.text).toMatch(/No data/);
+  });
+
+  it.each([
+    ['measurement', { measurement: 'nope' }, /Measurement "nope" does not exist in database "metrics"/],
+    ['field', { field: 'nope' }, /has no field "nope"\. Its fields: value/],
+    ['tag key', { tags: [{ key: 'nope', value: 'a' }] }, /has no tag "nope"/],
+    ['tag value', { tags: [{ key: 'host', value: "x' OR 'a'='a" }] }, /never has the value "x' OR 'a'='a"/],
+  ])('names a %s that does not exist (404)', async (_what, change, detail) => {
+    const response = await h.call('POST', '/api/v1/score', {
+      body: { query: { ...query, ...change }, range, intervalMs: STEP },
+    });
+    expect(response.status).toBe(404);
+    expect(((await response.json()) as { detail: string }).detail).toMatch(detail);
   });
 
   it('answers the LSTM with the robust baseline while it trains in the background', async () => {

@@ -12,6 +12,7 @@ import { limitProblem } from '../http/problem';
 import type { InfluxClient } from '../influx';
 import { readSeries } from '../influx/series-query';
 import type { ModelRecord, ModelRegistry } from '../store';
+import { explainEmpty } from './explain-empty';
 import { modelLookbackMs, planHistory } from './history';
 import { ModelCache } from './model-cache';
 import { queryKey, seriesKey, seriesName } from './series-identity';
@@ -80,7 +81,12 @@ export function createScoringService(deps: ScoringDeps): ScoringService {
     const trained: TrainedModel | null = model ? await cache.load(orgId, model) : null;
     if (trained) {
       const detector = { id: trained.detector, params: request.detector.params };
-      return (await scoreSeries(points, { ...base, detector, model: trained })).series;
+      const scored = (await scoreSeries(points, { ...base, detector, model: trained })).series;
+      scored.notices.push({
+        severity: 'info',
+        text: `Scored with trained model ${model!.id} (version ${model!.currentVersion}).`,
+      });
+      return scored;
     }
     if (request.detector.id !== 'lstm')
       return (await scoreSeries(points, { ...base, detector: request.detector })).series;
@@ -153,6 +159,7 @@ export function createScoringService(deps: ScoringDeps): ScoringService {
         series.push(await scoreOne(orgId, request, one.tags, one.points, model));
       }
       if (series.length === 0) {
+        await explainEmpty(deps.influx, query, signal);
         notices.push({
           severity: 'warning',
           text: 'No data: InfluxDB returned no points for this query and range.',

@@ -1,10 +1,20 @@
 import { z } from 'zod';
 import { DEFAULT_DETECTOR, detectorSpecSchema, durationSchema } from './detectors';
+import { parseDuration } from './duration';
 import { recordIdSchema } from './models';
 import { seriesQuerySchema } from './query';
 import { regionSchema } from './series';
 
 export const DEFAULT_OUTPUT_MEASUREMENT = 'tidemark_anomaly';
+
+/** A schedule step: at least one second (a zero step would spin). */
+const stepSchema = durationSchema.refine((text) => {
+  try {
+    return parseDuration(text) >= 1_000;
+  } catch {
+    return false; // parseDuration refuses zero
+  }
+}, 'must be at least 1s');
 
 /**
  * A continuous detector (`/api/v1/detectors`, or the detectors YAML file): scores new points of a
@@ -16,9 +26,9 @@ export const continuousDetectorInputSchema = z
     name: z.string().max(256).optional(),
     query: seriesQuerySchema,
     /** Aggregation step of the scored points, e.g. `1m`. */
-    interval: durationSchema,
+    interval: stepSchema,
     /** How often to run; the interval when absent. */
-    schedule: durationSchema.optional(),
+    schedule: stepSchema.optional(),
     /** How long to wait for late data before scoring an interval. */
     lag: durationSchema.default('30s'),
     /** After downtime, catch up at most this far back (from the checkpoint). */

@@ -1,0 +1,138 @@
+import type { Job, ModelSummary, ScoreResponse } from '@tidemark/core';
+import { createDatabase, type Harness, seasonalPoints, startHarness } from '../test/app-harness';
+import { useInfluxd } from '../test/influxd';
+
+const influxd = useInfluxd();
+let h: Harness;
+const STEP = 60_000;
+const T0 = Date.UTC(2024, 0, 1);
+
+beforeAll(async () => {
+  h = await startHarness(influxd.current, { env: { MAX_CONCURRENT_TRAININGS: '1' } });
+  await createDatabase(h.influx, 'metrics');
+  await h.influx.write('metrics', [
+    ...seasonalPoints('cpu', { host: 'a' }, T0, 1_500, STEP),
+    ...seasonalPoints('cpu', { host: 'b' }, T0, 1_500, STEP),
+  ]);
+}, 60_000);
+afterAll(() => h.close());
+
+const query = { database: 'metrics', measurement: 'cpu', field: 'value', groupBy: ['host'] };
+const train = {
+  query,
+  range: { from: T0, to: T0 + 1_200 * STEP },
+  intervalMs: STEP,
+  detector: { id: 'robust' },
+};
+
+async function waitForJob(id: string, org = 1): Promise<Job> {
+  for (let i = 0; i < 200; i++) {
+    const job = (await (await h.call('GET', `/api/v1/jobs/${id}`, { role: 'Viewer', org })).json()) as Job;
+    if (job.status !== 'queued' && job.status !== 'running') return job;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`job ${id} did not finish`);
+}
+
+describe('models', () => {
+  let models: ModelSummary[];
+
+  it('trains one model per series through a job (Editor), 202 with a Location', async () => {
+    const response = await h.call('POST', '/api/v1/models', { role: 'Editor', body: train });
+    expect(response.status).toBe(202);
+    const job = (await response.json()) as Job;
+    expect(response.headers.get('location')).toBe(`/api/v1/jobs/${job.id}`);
+    const done = await waitForJob(job.id);
+    expect(done).toMatchObject({
+      status: 'succeeded',
+      progress: 1,
+      models: [expect.any(String), expect.any(String)],
+    });
+    models = (
+      (await (await h.call('GET', '/api/v1/models', { role: 'Viewer' })).json()) as { models: ModelSummary[] }
+    ).models;
+    expect(models.map((m) => [m.series, m.detector, m.version, m.versions[0]?.trainedPoints])).toEqual(
+      expect.arrayContaining([
+        ['cpu value {host=a}', 'robust', 1, 1_200],
+        ['cpu value {host=b}', 'robust', 1, 1_200],
+      ]),
+    );
+  });
+
+  it('scores with the stored model, reading only a short lookback', async () => {
+    const response = await h.call('POST', '/api/v1/score', {
+      body: { ...train, range: { from: T0 + 1_400 * STEP, to: T0 + 1_500 * STEP } },
+    });
+    const body = (await response.json()) as ScoreResponse;
+    expect(body.series).toHaveLength(2);
+    expect(body.series.every((s) => s.time.length === 100 && s.score.every((v) => v !== null))).toBe(true);
+    for (const s of body.series) {
+      const model = models.find((m) => m.series === s.name)!;
+      expect(s.notices).toContainEqual({
+        severity: 'info',
+        text: `Scored with trained model ${model.id} (version 1).`,
+      });
+    }
+  });
+
+  it('keeps versions and rolls back (Editor); deleting needs Admin', async () => {
+    const id = models[0]!.id;
+    const job = (await (
+      await h.call('POST', '/api/v1/models', { role: 'Editor', body: train })
+    ).json()) as Job;
+    await waitForJob(job.id);
+    const model = (await (await h.call('GET', `/api/v1/models/${id}`)).json()) as ModelSummary;
+    expect(model.version).toBe(2);
+    expect(model.versions.map((v) => v.version)).toEqual([1, 2]);
+
+    const rolled = await h.call('POST', `/api/v1/models/${id}/rollback`, {
+      role: 'Editor',
+      body: { version: 1 },
+    });
+    expect(((await rolled.json()) as ModelSummary).version).toBe(1);
+    const missing = await h.call('POST', `/api/v1/models/${id}/rollback`, {
+      role: 'Editor',
+      body: { version: 9 },
+    });
+    expect(missing.status).toBe(404);
+
+    expect((await h.call('DELETE', `/api/v1/models/${id}`, { role: 'Editor' })).status).toBe(403);
+    expect((await h.call('DELETE', `/api/v1/models/${id}`, { role: 'Admin' })).status).toBe(204);
+    expect((await h.call('GET', `/api/v1/models/${id}`)).status).toBe(404);
+  });
+
+  it('keeps orgs apart: another org sees no models and no jobs', async () => {
+    const other = await h.call('GET', '/api/v1/models', { org: 2 });
+    expect(await other.json()).toEqual({ models: [] });
+    expect((await h.call('GET', `/api/v1/models/${models[1]!.id}`, { org: 2 })).status).toBe(404);
+    expect(await (await h.call('GET', '/api/v1/jobs', { org: 2 })).json()).toEqual({ jobs: [] });
+  });
+
+  it('a Viewer cannot train', async () => {
+    expect((await h.call('POST', '/api/v1/models', { role: 'Viewer', body: train })).status).toBe(403);
+  });
+
+  it('a failed job says why', async () => {
+    const empty = { ...train, query: { ...query, measurement: 'nothing' } };
+    const job = (await (
+      await h.call('POST', '/api/v1/models', { role: 'Editor', body: empty })
+    ).json()) as Job;
+    expect(await waitForJob(job.id)).toMatchObject({
+      status: 'failed',
+      message: expect.stringMatching(/no points/),
+    });
+  });
+
+  it('answers 429 when MAX_CONCURRENT_TRAININGS jobs are running', async () => {
+    const slow = { ...train, detector: { id: 'lstm' } };
+    const first = await h.call('POST', '/api/v1/models', { role: 'Editor', body: slow });
+    expect(first.status).toBe(202);
+    const second = await h.call('POST', '/api/v1/models', { role: 'Editor', body: train });
+    expect(second.status).toBe(429);
+    expect(second.headers.get('retry-after')).toBe('30');
+    expect(await second.json()).toMatchObject({
+      detail: expect.stringMatching(/MAX_CONCURRENT_TRAININGS \(1\)/),
+    });
+    await h.deps.trainer.shutdown();
+  });
+});
