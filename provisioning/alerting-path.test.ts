@@ -115,7 +115,7 @@ beforeAll(async () => {
     firstAnomalyAfter: 30 * MINUTE,
     clock,
   });
-  [anomaly] = feeder.anomalies(T0, T0 + 2 * 60 * MINUTE);
+  anomaly = feeder.anomalies(T0, T0 + 2 * 60 * MINUTE)[0]!;
   await feeder.backfill();
 }, 60_000);
 
