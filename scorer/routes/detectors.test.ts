@@ -24,7 +24,7 @@ const definition = {
     groupBy: ['host'],
   },
   interval: '1m',
-  lag: '0s',
+  lag: '1ms',
   maxBackfill: '1h',
   detector: { id: 'robust' },
 };
