@@ -54,7 +54,7 @@ row of the five files without anomalies, and loses most on:
 
 - \`realKnownCause/ambient_temperature_system_failure.csv\`: both windows missed; the failures
   are slow temperature drifts that stay inside the seasonal band.
-- `realKnownCause/nyc_taxi.csv`: one of five windows missed.
+- \`realKnownCause/nyc_taxi.csv\`: one of five windows missed.
 - \`realKnownCause/machine_temperature_system_failure.csv\` and \`rogue_agent_key_updown.csv\`:
   all windows found, but with 21 and 13 false-positive rows from short excursions outside them.
 
