@@ -15,7 +15,7 @@ export interface ForestOptions {
   seed: number;
 }
 
-export const DEFAULT_FOREST_OPTIONS: Omit<ForestOptions, 'seed'> = { trees: 100, sampleSize: 256 };
+export const DEFAULT_FOREST_OPTIONS: Omit<ForestOptions, 'seed'> = { trees: 50, sampleSize: 256 };
 
 const EULER_GAMMA = 0.5772156649015329;
 
