@@ -217,7 +217,8 @@ async function rawScoresOf(
   });
   if (options.model) {
     loadModel(options.model, entries, detectors);
-    const raws = detectors.map((d) => d.score(series, 0, n));
+    // Points before the range are only lookback: detectors read them, nobody needs their scores.
+    const raws = detectors.map((d) => padded(d.score(series, firstSlot, n), firstSlot));
     return { detectors, raws, period: options.model.period, fitted: false, trainedPoints: 0 };
   }
   if (options.causal) {
@@ -241,6 +242,17 @@ async function rawScoresOf(
   }
   const raws = detectors.map((d) => d.score(series, 0, n));
   return { detectors, raws, period, fitted: true, trainedPoints: fitEnd };
+}
+
+/** Raw scores for [from, from + k) placed in arrays covering [0, from + k), NaN before `from`. */
+function padded(scores: RawScores, from: number): RawScores {
+  if (from === 0) return scores;
+  const grow = (part: Float64Array) => {
+    const whole = new Float64Array(from + part.length).fill(Number.NaN);
+    whole.set(part, from);
+    return whole;
+  };
+  return { expected: grow(scores.expected), spread: grow(scores.spread), raw: grow(scores.raw) };
 }
 
 function loadModel(model: TrainedModel, members: DetectorEntry[], detectors: Detector[]): void {

@@ -73,15 +73,6 @@ export class SortedWindow {
     return this.size - this.lowerBound(value);
   }
 
-  /** Mean of the values ≥ `threshold` (NaN if none). */
-  meanAtLeast(threshold: number): number {
-    const from = this.lowerBound(threshold);
-    if (from >= this.size) return Number.NaN;
-    let sum = 0;
-    for (let i = from; i < this.size; i++) sum += this.sorted[i]!;
-    return sum / (this.size - from);
-  }
-
   /** Values in insertion order, oldest first (for saving). */
   toArray(): number[] {
     const out: number[] = [];
