@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { detectorSpecSchema } from './detectors';
-import { noticeSchema, pointsSchema, scoredSeriesSchema } from './series';
 import { seriesQuerySchema } from './query';
+import { noticeSchema, pointsSchema, scoredSeriesSchema } from './series';
 
 /** Epoch milliseconds, or an ISO-8601 date-time string. */
 export const instantSchema = z.union([
