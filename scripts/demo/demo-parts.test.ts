@@ -65,6 +65,11 @@ describe('matching regions to injected anomalies', () => {
     expect(matchInjected(found, definitions, [shift])).toEqual(expected);
   });
 
+  it('counts a region of the interval the anomaly starts in (the anomaly need not start on the minute)', () => {
+    const late = { ...shift, start: T + 20_000 };
+    expect(matchInjected(region({}), definitions, [late])).toEqual({ anomaly: late, recovery: false });
+  });
+
   it('says in plain words what a region is', () => {
     expect(describeRegion(region({}), { anomaly: shift, recovery: false })).toBe(
       '● 12:00  http latency_p95_ms {host=web-2}  score 87  value 191.2 above expected 91.88–114.9 (score 87.2), ensemble\n' +

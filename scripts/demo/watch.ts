@@ -3,7 +3,7 @@
  * write, once, as it appears (read through the scorer's annotations API, as Grafana does), set
  * against the anomalies the feeder injected; and each injected anomaly that went unnoticed.
  */
-import type { AnnotationRegion, ContinuousDetectorDefinition } from '@tidemark/core';
+import { type AnnotationRegion, type ContinuousDetectorDefinition, parseDuration } from '@tidemark/core';
 import type { Anomaly } from '../../scorer/feeder/anomalies';
 import { DEMO_METRICS } from '../../scorer/feeder/metrics';
 
@@ -23,12 +23,14 @@ export function matchInjected(
   const metric = DEMO_METRICS.find(
     (m) => m.measurement === definition?.query.measurement && m.field === definition?.query.field,
   );
-  if (!metric) return null;
+  if (!definition || !metric) return null;
+  // A region starts at its interval's start, which may be before the anomaly's first point.
+  const interval = parseDuration(definition.interval);
   const anomaly = injected.find(
     (a) =>
       a.metric === metric.id &&
       a.host === region.tags.host &&
-      region.start >= a.start &&
+      region.start + interval > a.start &&
       region.start < a.end + RECOVERY_MS,
   );
   return anomaly ? { anomaly, recovery: region.start >= anomaly.end } : null;
