@@ -435,3 +435,25 @@ describe('docker-compose.yml', () => {
     expect(services.grafana!.depends_on).toMatchObject({ scorer: { condition: 'service_healthy' } });
   });
 });
+
+describe('docs/operations.md', () => {
+  const text = readFileSync(path('docs/operations.md'), 'utf8');
+
+  it("documents every environment variable of the scorer's configuration", () => {
+    for (const variable of Object.keys(envSchema.shape)) expect(text).toContain(`| \`${variable}\` |`);
+  });
+
+  it('names every provisioned file and the variables each needs', () => {
+    for (const file of [
+      'plugins/tidemark.yaml',
+      'datasources/tidemark.yaml',
+      'alerting/tidemark.yaml',
+      'dashboards/',
+    ]) {
+      expect(text).toContain(file);
+    }
+    for (const variable of envVariables('provisioning/grafana/datasources/tidemark.yaml'))
+      expect(text).toContain(variable);
+    expect(text).toContain('ALERT_WEBHOOK_URL');
+  });
+});
