@@ -275,6 +275,16 @@ describe('alerting', () => {
     expect(score.annotations?.description).toMatch(/\$values\.V\b.*expected.*\$values\.L\b.*\$values\.U\b/s);
   });
 
+  it("takes the value and range from points past the rule's own threshold, so a firing alert has them", () => {
+    const score = rules.find((r) => r.uid === 'tidemark-anomaly-score')!;
+    const threshold = score.data.find((d) => d.refId === score.condition)!.model.conditions![0]!.evaluator
+      .params[0];
+    for (const refId of ['VALUE', 'LOWER', 'UPPER']) {
+      const query = score.data.find((d) => d.refId === refId)!.model.query!;
+      expect(query).toContain(`WHERE "score" > ${threshold} AND`);
+    }
+  });
+
   it('routes to a provisioned contact point', () => {
     const names = alerting.contactPoints.map((c) => c.name);
     for (const policy of alerting.policies) {
