@@ -1,8 +1,11 @@
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type AnnotationRegion, continuousDetectorInputSchema } from '@tidemark/core';
 import type { Anomaly } from '../../scorer/feeder/anomalies';
-import { envFromExample, readEnv } from './docker';
+import { dockerComposeAvailable, envFromExample, readEnv, runDocker } from './docker';
 import { describeRegion, matchInjected, RegionWatcher } from './watch';
 
 const MINUTE = 60_000;
@@ -150,5 +153,46 @@ describe('the Docker path', () => {
       GRAFANA_ADMIN_PASSWORD: 'secret1',
       INFLUX_TOKEN: 'secret2',
     });
+  });
+});
+
+describe('runDocker (a fake docker on PATH, a fake Grafana)', () => {
+  let dir: string;
+  let grafana: Server;
+  let port: number;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'tidemark-docker-demo-'));
+    mkdirSync(join(dir, 'bin'));
+    // Records its arguments; `docker compose version` and `docker compose up` succeed.
+    writeFileSync(join(dir, 'bin', 'docker'), `#!/bin/sh\necho "$@" >> "${join(dir, 'docker.log')}"\n`);
+    chmodSync(join(dir, 'bin', 'docker'), 0o755);
+    mkdirSync(join(dir, 'plugin', 'dist'), { recursive: true });
+    writeFileSync(join(dir, 'plugin', 'dist', 'plugin.json'), '{}');
+    grafana = createServer((req, res) => res.writeHead(req.url === '/api/health' ? 200 : 404).end('{}'));
+    await new Promise<void>((resolve) => grafana.listen(0, '127.0.0.1', resolve));
+    port = (grafana.address() as AddressInfo).port;
+    const example = readFileSync(join(__dirname, '..', '..', '.env.example'), 'utf8');
+    writeFileSync(join(dir, '.env.example'), example.replace(/^GRAFANA_PORT=.*$/m, `GRAFANA_PORT=${port}`));
+  });
+  afterAll(async () => {
+    await new Promise((resolve) => grafana.close(resolve));
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('writes .env with fresh secrets, runs docker compose up, and prints the URL and login', async () => {
+    const env = { ...process.env, PATH: `${join(dir, 'bin')}:${process.env.PATH}` };
+    expect(dockerComposeAvailable(env)).toBe(true);
+    const lines: string[] = [];
+    const code = await runDocker((line) => lines.push(line), { root: dir, env, grafanaTimeoutMs: 10_000 });
+    expect(code).toBe(0);
+    const written = readEnv(readFileSync(join(dir, '.env'), 'utf8'));
+    expect(Object.values(written).some((value) => value.startsWith('change-me'))).toBe(false);
+    expect(written.TIDEMARK_TOKEN).toMatch(/^[0-9a-f]{48}$/);
+    expect(statSync(join(dir, '.env')).mode & 0o777).toBe(0o600);
+    expect(readFileSync(join(dir, 'docker.log'), 'utf8')).toBe('compose version\ncompose up -d --build\n');
+    const output = lines.join('\n');
+    expect(output).toContain('Grafana is up: http://localhost:3000');
+    expect(output).toContain(`login:      admin / ${written.GRAFANA_ADMIN_PASSWORD}`);
+    expect(output).toContain('http://localhost:3000/d/tidemark-ops');
   });
 });

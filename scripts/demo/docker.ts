@@ -10,8 +10,8 @@ import { join } from 'node:path';
 const ROOT = join(__dirname, '..', '..');
 
 /** Whether `docker compose` (v2) works here. */
-export function dockerComposeAvailable(): boolean {
-  const result = spawnSync('docker', ['compose', 'version'], { stdio: 'ignore', timeout: 15_000 });
+export function dockerComposeAvailable(env: NodeJS.ProcessEnv = process.env): boolean {
+  const result = spawnSync('docker', ['compose', 'version'], { stdio: 'ignore', timeout: 15_000, env });
   return result.status === 0;
 }
 
@@ -35,8 +35,15 @@ export function readEnv(text: string): Record<string, string> {
   );
 }
 
-function run(command: string, args: string[]): void {
-  const result = spawnSync(command, args, { cwd: ROOT, stdio: 'inherit' });
+export interface DockerOptions {
+  /** The repository (where docker-compose.yml, .env and plugin/ are). */
+  root?: string;
+  env?: NodeJS.ProcessEnv;
+  grafanaTimeoutMs?: number;
+}
+
+function run(command: string, args: string[], root: string, env: NodeJS.ProcessEnv): void {
+  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', env });
   if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (exit ${result.status})`);
 }
 
@@ -54,25 +61,29 @@ async function waitForGrafana(url: string, timeoutMs: number): Promise<boolean> 
 }
 
 /** Brings the stack up in the background and prints where to log in. */
-export async function runDocker(print: (line: string) => void): Promise<number> {
-  const envPath = join(ROOT, '.env');
+export async function runDocker(print: (line: string) => void, options: DockerOptions = {}): Promise<number> {
+  const { root = ROOT, env: processEnv = process.env } = options;
+  const envPath = join(root, '.env');
   if (!existsSync(envPath)) {
-    writeFileSync(envPath, envFromExample(readFileSync(join(ROOT, '.env.example'), 'utf8')), { mode: 0o600 });
+    writeFileSync(envPath, envFromExample(readFileSync(join(root, '.env.example'), 'utf8')), { mode: 0o600 });
     print('Wrote .env from .env.example with fresh random secrets.');
   }
-  if (!existsSync(join(ROOT, 'plugin', 'dist', 'plugin.json'))) {
+  if (!existsSync(join(root, 'plugin', 'dist', 'plugin.json'))) {
     print('Building the Grafana plugin (npm run build -w plugin)...');
-    run('npm', ['run', 'build', '-w', 'plugin']);
+    run('npm', ['run', 'build', '-w', 'plugin'], root, processEnv);
   }
   print('Starting the stack: docker compose up -d --build');
-  run('docker', ['compose', 'up', '-d', '--build']);
+  run('docker', ['compose', 'up', '-d', '--build'], root, processEnv);
   const env = readEnv(readFileSync(envPath, 'utf8'));
   const grafana = (env.GRAFANA_ROOT_URL ?? `http://localhost:${env.GRAFANA_PORT ?? 3000}/`).replace(
     /\/$/,
     '',
   );
   print('Waiting for Grafana...');
-  const up = await waitForGrafana(`http://127.0.0.1:${env.GRAFANA_PORT ?? 3000}`, 180_000);
+  const up = await waitForGrafana(
+    `http://127.0.0.1:${env.GRAFANA_PORT ?? 3000}`,
+    options.grafanaTimeoutMs ?? 180_000,
+  );
   print('');
   print(up ? `Grafana is up: ${grafana}` : `Grafana is not answering yet; it will be at ${grafana}`);
   print(`  login:      ${env.GRAFANA_ADMIN_USER ?? 'admin'} / ${env.GRAFANA_ADMIN_PASSWORD ?? '(see .env)'}`);
