@@ -285,6 +285,14 @@ describe('alerting', () => {
     }
   });
 
+  it("shares the dashboards folder (by title: Grafana creates the rules' folder first)", () => {
+    const provider = readYaml<{ providers: Array<{ folder: string; folderUid?: string }> }>(
+      'provisioning/grafana/dashboards/tidemark.yaml',
+    ).providers[0]!;
+    expect(provider.folderUid).toBeUndefined();
+    for (const group of alerting.groups) expect(group.folder).toBe(provider.folder);
+  });
+
   it('routes to a provisioned contact point', () => {
     const names = alerting.contactPoints.map((c) => c.name);
     for (const policy of alerting.policies) {
