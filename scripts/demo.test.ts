@@ -74,37 +74,43 @@ describe('npm start without Docker', () => {
     if (demo?.exitCode === null) demo.kill('SIGKILL');
   });
 
-  it('runs influxd, the scorer and the feeder, reports regions, and SIGINT leaves nothing behind', async () => {
-    demo = spawn(
-      process.execPath,
-      ['--import', 'tsx', join(ROOT, 'scripts', 'demo.ts'), '--local', '--history=1d', '--step=1m'],
-      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let output = '';
-    demo.stdout!.on('data', (chunk) => {
-      output += chunk;
-    });
-    demo.stderr!.on('data', (chunk) => {
-      output += chunk;
-    });
-    // The first detector runs score the history's last day: its labelled anomalies show up.
-    await waitFor(demo, () => output, /Watching\.\n[\s\S]*← injected/, 90_000);
-    const influxUrl = /InfluxDB 1\.x: +(\S+) +\(data in (\S+)\)/.exec(output)!;
-    const scorerUrl = /Scorer: +(\S+) .*\(log: (\S+)\/scorer\.log\)/.exec(output)!;
-    expect((await fetch(`${scorerUrl[1]}/readyz`)).status).toBe(200);
-    const started = descendants(demo.pid!);
-    expect(started.length).toBeGreaterThanOrEqual(3); // influxd, the scorer's launcher and its node
-    expect(output).toMatch(/Point an existing Grafana/);
+  it.each(['SIGINT', 'SIGTERM'] as const)(
+    'runs influxd, the scorer and the feeder, reports regions, and %s leaves nothing behind',
+    async (signal) => {
+      demo = spawn(
+        process.execPath,
+        ['--import', 'tsx', join(ROOT, 'scripts', 'demo.ts'), '--local', '--history=1d', '--step=1m'],
+        { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      let output = '';
+      demo.stdout!.on('data', (chunk) => {
+        output += chunk;
+      });
+      demo.stderr!.on('data', (chunk) => {
+        output += chunk;
+      });
+      // The first detector runs score the history's last day: its labelled anomalies show up.
+      await waitFor(demo, () => output, /Watching\.\n[\s\S]*← injected/, 90_000);
+      const influxUrl = /InfluxDB 1\.x: +(\S+) +\(data in (\S+)\)/.exec(output)!;
+      const scorerUrl = /Scorer: +(\S+) .*\(log: (\S+)\/scorer\.log\)/.exec(output)!;
+      expect((await fetch(`${scorerUrl[1]}/readyz`)).status).toBe(200);
+      const started = descendants(demo.pid!);
+      expect(started.length).toBeGreaterThanOrEqual(3); // influxd, the scorer's launcher and its node
+      expect(output).toMatch(/Point an existing Grafana/);
 
-    const exited = new Promise<number | null>((resolve) => demo!.once('exit', (code) => resolve(code)));
-    demo.kill('SIGINT');
-    expect(await exited).toBe(0);
-    expect(output).toMatch(/SIGINT: stopping\.\.\.\nStopped scorer \(pid \d+\) and influxd/);
-    expect(started.filter(alive)).toEqual([]);
-    for (const url of [influxUrl[1]!, scorerUrl[1]!]) {
-      await expect(fetch(url, { signal: AbortSignal.timeout(2_000) })).rejects.toThrow();
-    }
-    expect(existsSync(influxUrl[2]!)).toBe(false);
-    expect(existsSync(scorerUrl[2]!)).toBe(false);
-  }, 120_000);
+      const exited = new Promise<number | null>((resolve) => demo!.once('exit', (code) => resolve(code)));
+      demo.kill(signal);
+      expect(await exited).toBe(0);
+      expect(output).toMatch(
+        new RegExp(`${signal}: stopping\\.\\.\\.\\nStopped scorer \\(pid \\d+\\) and influxd`),
+      );
+      expect(started.filter(alive)).toEqual([]);
+      for (const url of [influxUrl[1]!, scorerUrl[1]!]) {
+        await expect(fetch(url, { signal: AbortSignal.timeout(2_000) })).rejects.toThrow();
+      }
+      expect(existsSync(influxUrl[2]!)).toBe(false);
+      expect(existsSync(scorerUrl[2]!)).toBe(false);
+    },
+    120_000,
+  );
 });
