@@ -12,6 +12,28 @@ export class CorruptRecordError extends Error {
 const SUFFIX = '.json';
 
 /**
+ * Reads one JSON record and validates it with `schema`: null if the file does not exist,
+ * CorruptRecordError if it is not JSON or does not match (`kind` names the schema in the message).
+ */
+export async function readRecord<S extends z.ZodType>(
+  path: string,
+  schema: S,
+  kind: string,
+): Promise<z.output<S> | null> {
+  const bytes = await readFileOrNull(path);
+  if (bytes === null) return null;
+  let value: unknown;
+  try {
+    value = JSON.parse(bytes.toString('utf8'));
+  } catch (error) {
+    throw new CorruptRecordError(`${path} is not valid JSON`, { cause: error });
+  }
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new CorruptRecordError(`${path} does not match the ${kind} schema`);
+  return parsed.data;
+}
+
+/**
  * One kind of record (detectors, jobs, checkpoints), one JSON file per record per org, each
  * written atomically and validated with its zod schema when read back.
  */
@@ -32,18 +54,7 @@ export class JsonCollection<S extends z.ZodType> {
   }
 
   async get(orgId: number, id: string): Promise<z.output<S> | null> {
-    const path = this.path(orgId, id);
-    const bytes = await readFileOrNull(path);
-    if (bytes === null) return null;
-    let value: unknown;
-    try {
-      value = JSON.parse(bytes.toString('utf8'));
-    } catch (error) {
-      throw new CorruptRecordError(`${path} is not valid JSON`, { cause: error });
-    }
-    const parsed = this.schema.safeParse(value);
-    if (!parsed.success) throw new CorruptRecordError(`${path} does not match the ${this.kind} schema`);
-    return parsed.data;
+    return readRecord(this.path(orgId, id), this.schema, this.kind);
   }
 
   async list(orgId: number): Promise<Array<z.output<S>>> {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { CorruptRecordError } from './collection';
+import { CorruptRecordError, readRecord } from './collection';
 import { KeyedMutex, listNames, readFileOrNull, removeDirectoryAtomic, writeFileAtomic } from './files';
 import { checkRecordId, InvalidIdError, orgDir } from './paths';
 
@@ -92,18 +92,7 @@ export class ModelRegistry {
   }
 
   private async readMeta(orgId: number, id: string): Promise<ModelRecord | null> {
-    const path = join(this.dir(orgId, id), META);
-    const bytes = await readFileOrNull(path);
-    if (bytes === null) return null;
-    let value: unknown;
-    try {
-      value = JSON.parse(bytes.toString('utf8'));
-    } catch (error) {
-      throw new CorruptRecordError(`${path} is not valid JSON`, { cause: error });
-    }
-    const parsed = modelRecordSchema.safeParse(value);
-    if (!parsed.success) throw new CorruptRecordError(`${path} does not match the model schema`);
-    return parsed.data;
+    return readRecord(join(this.dir(orgId, id), META), modelRecordSchema, 'model');
   }
 
   async get(orgId: number, id: string): Promise<ModelRecord | null> {
