@@ -1,6 +1,6 @@
 import { fakeTemplateSrv } from '../test/fakes';
+import { tidemarkQuery } from '../test/query';
 import { expandMultiValues, interpolateQuery, MAX_EXPANSION } from './template';
-import { DEFAULT_QUERY, type TidemarkQuery } from './types';
 
 let templateSrv = fakeTemplateSrv({});
 jest.mock('@grafana/runtime', () => ({
@@ -8,20 +8,11 @@ jest.mock('@grafana/runtime', () => ({
   getTemplateSrv: () => templateSrv,
 }));
 
-const query = (overrides: Partial<TidemarkQuery>): TidemarkQuery => ({
-  ...DEFAULT_QUERY,
-  refId: 'A',
-  database: 'db',
-  measurement: 'm',
-  field: 'f',
-  ...overrides,
-});
-
 describe('template variables', () => {
   it('expands the cross product of multi-value tag variables', () => {
     templateSrv = fakeTemplateSrv({ host: ['a', 'b'], dc: ['x', 'y', 'z'] });
     const interpolated = interpolateQuery(
-      query({
+      tidemarkQuery({
         tags: [
           { key: 'host', operator: '=', value: '$host' },
           { key: 'dc', operator: '!=', value: '$dc' },
@@ -39,13 +30,17 @@ describe('template variables', () => {
 
   it('splits a multi-value variable in group-by into several tag keys', () => {
     templateSrv = fakeTemplateSrv({ by: ['host', 'dc'] });
-    expect(interpolateQuery(query({ groupBy: ['$by', 'rack'] }), {}).groupBy).toEqual(['host', 'dc', 'rack']);
+    expect(interpolateQuery(tidemarkQuery({ groupBy: ['$by', 'rack'] }), {}).groupBy).toEqual([
+      'host',
+      'dc',
+      'rack',
+    ]);
   });
 
   it('refuses to fan out beyond the limit, with advice', () => {
     templateSrv = fakeTemplateSrv({ host: Array.from({ length: MAX_EXPANSION + 1 }, (_, i) => `h${i}`) });
     const interpolated = interpolateQuery(
-      query({ tags: [{ key: 'host', operator: '=', value: '$host' }] }),
+      tidemarkQuery({ tags: [{ key: 'host', operator: '=', value: '$host' }] }),
       {},
     );
     expect(() => expandMultiValues(interpolated)).toThrow(/group by the tag instead/);
@@ -53,7 +48,7 @@ describe('template variables', () => {
 
   it('leaves a query without variables as one query', () => {
     templateSrv = fakeTemplateSrv({});
-    const plain = query({ tags: [{ key: 'host', operator: '=', value: 'a' }] });
+    const plain = tidemarkQuery({ tags: [{ key: 'host', operator: '=', value: 'a' }] });
     expect(expandMultiValues(interpolateQuery(plain, {}))).toEqual([plain]);
   });
 });
