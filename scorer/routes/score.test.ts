@@ -49,6 +49,31 @@ describe('POST /api/v1/score', () => {
     expect(series!.anomaly.filter(Boolean).length).toBeLessThan(10);
   });
 
+  it('reuses what it learned for the next refresh, never for a range it would look ahead into', async () => {
+    const learnedNotice = /Scored with what was learned at/;
+    const request = (from: number) =>
+      h.call('POST', '/api/v1/score', {
+        body: {
+          query: { ...query, tags: [{ key: 'host', value: 'a' }] },
+          range: { from, to: T0 + N * STEP },
+          intervalMs: STEP,
+          detector: { id: 'ensemble', params: { trainingWindow: '20h' } },
+        },
+      });
+    const notices = async (from: number) => {
+      const body = (await (await request(from)).json()) as ScoreResponse;
+      return { text: body.series[0]!.notices.map((n) => n.text).join(' '), series: body.series[0]! };
+    };
+    const first = await notices(range.from);
+    expect(first.text).not.toMatch(learnedNotice);
+    expect(first.series.anomaly[first.series.time.indexOf(T0 + SPIKE * STEP)]).toBe(true);
+    const refresh = await notices(range.from + 10 * STEP);
+    expect(refresh.text).toMatch(learnedNotice);
+    expect(refresh.series.anomaly[refresh.series.time.indexOf(T0 + SPIKE * STEP)]).toBe(true);
+    const earlier = await notices(range.from - 100 * STEP);
+    expect(earlier.text).not.toMatch(learnedNotice);
+  });
+
   it('gives one series per group-by tag value, with hostile tag values intact', async () => {
     const response = await h.call('POST', '/api/v1/score', {
       body: { query: { ...query, groupBy: ['host'] }, range, intervalMs: STEP, detector: { id: 'robust' } },

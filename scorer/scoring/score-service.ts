@@ -13,6 +13,7 @@ import type { InfluxClient } from '../influx';
 import { readSeries } from '../influx/series-query';
 import type { ModelRecord, ModelRegistry } from '../store';
 import { explainEmpty } from './explain-empty';
+import { FitCache } from './fit-cache';
 import { modelLookbackMs, planHistory } from './history';
 import { ModelCache } from './model-cache';
 import { queryKey, seriesKey, seriesName } from './series-identity';
@@ -38,6 +39,8 @@ export interface ScoringDeps {
   models: ModelRegistry;
   limits: ScoringLimits;
   trainInBackground?: BackgroundTrainer;
+  /** Fits the scorer made itself, reused across requests (one per process by default). */
+  fitCache?: FitCache;
 }
 
 export interface ScoringService {
@@ -66,8 +69,15 @@ async function modelsFor(deps: ScoringDeps, orgId: number, request: ParsedScoreR
   return { usable, notices };
 }
 
+/** The fit-cache key prefix shared by every series of one request's query. */
+function fitPrefix(orgId: number, request: ParsedScoreRequest): string {
+  const { id, params } = request.detector;
+  return `${orgId}|${request.intervalMs}|${JSON.stringify(params)}|${queryKey(request.query, id)}|`;
+}
+
 export function createScoringService(deps: ScoringDeps): ScoringService {
   const cache = new ModelCache(deps.models);
+  const fits = deps.fitCache ?? new FitCache();
 
   async function scoreOne(
     orgId: number,
@@ -88,8 +98,25 @@ export function createScoringService(deps: ScoringDeps): ScoringService {
       });
       return scored;
     }
-    if (request.detector.id !== 'lstm')
-      return (await scoreSeries(points, { ...base, detector: request.detector })).series;
+    if (request.detector.id !== 'lstm') {
+      const fitKey = fitPrefix(orgId, request) + seriesKey(request.query, tags, request.detector.id);
+      const cached = fits.get(fitKey, request.range.from);
+      if (cached) {
+        const scored = (
+          await scoreSeries(points, { ...base, detector: request.detector, model: cached.model })
+        ).series;
+        const learned = new Date(cached.fittedAt).toISOString();
+        scored.notices.push({
+          severity: 'info',
+          text: `Scored with what was learned at ${learned} from the data before then (relearned hourly).`,
+        });
+        return scored;
+      }
+      const fitted = await scoreSeries(points, { ...base, detector: request.detector });
+      // A fit that learned from the range itself (too little history) would look ahead: not reused.
+      if (fitted.model && fitted.model.trainedTo < request.range.from) fits.put(fitKey, fitted.model);
+      return fitted.series;
+    }
     // The LSTM trains in the background; until then the robust baseline answers, and says so.
     const job = await deps.trainInBackground?.(orgId, {
       query: request.query,
@@ -121,9 +148,13 @@ export function createScoringService(deps: ScoringDeps): ScoringService {
       }
       const { usable, notices } = await modelsFor(deps, orgId, request);
       const history = planHistory(request.detector.params, intervalMs, rangePoints, deps.limits.maxPoints);
-      const period = usable.reduce((p, m) => Math.max(p, Number(m.labels.period ?? 0)), 0);
+      const cachedFits = usable.length === 0 ? fits.withPrefix(fitPrefix(orgId, request), range.from) : [];
+      const period = Math.max(
+        usable.reduce((p, m) => Math.max(p, Number(m.labels.period ?? 0)), 0),
+        cachedFits.reduce((p, fit) => Math.max(p, fit.model.period ?? 0), 0),
+      );
       const historyMs =
-        usable.length > 0
+        usable.length > 0 || cachedFits.length > 0
           ? modelLookbackMs(period || null, intervalMs, history.historyMs)
           : history.historyMs;
       const read = await readSeries(
@@ -139,6 +170,7 @@ export function createScoringService(deps: ScoringDeps): ScoringService {
       const earliest = Math.min(...read.map((one) => one.points[0]?.[0] ?? Number.POSITIVE_INFINITY));
       if (
         usable.length === 0 &&
+        cachedFits.length === 0 &&
         history.shortenedFrom !== null &&
         earliest < range.from - historyMs + intervalMs
       ) {

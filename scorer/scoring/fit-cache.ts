@@ -1,0 +1,53 @@
+import type { TrainedModel } from '@tidemark/core/engine';
+
+/** How long a model fitted for a request is reused before the series is learned again. */
+export const DEFAULT_FIT_TTL_MS = 3_600_000;
+
+interface Fit {
+  model: TrainedModel;
+  fittedAt: number;
+}
+
+/**
+ * Models the scorer fitted itself (no stored model), kept in memory so a panel's refreshes and a
+ * continuous detector's runs score with the last fit instead of re-learning the training window
+ * each time. A fit is reused only for ranges that start after the data it learned from (never
+ * look-ahead) and for at most `ttlMs`; least recently used fits are dropped past `capacity`.
+ */
+export class FitCache {
+  private readonly fits = new Map<string, Fit>();
+
+  constructor(
+    private readonly ttlMs = DEFAULT_FIT_TTL_MS,
+    private readonly capacity = 512,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** The fit stored under `key`, if it is fresh and learned only from data before `rangeFrom`. */
+  get(key: string, rangeFrom: number): Fit | undefined {
+    const fit = this.fits.get(key);
+    if (!fit) return undefined;
+    if (this.now() - fit.fittedAt > this.ttlMs) {
+      this.fits.delete(key);
+      return undefined;
+    }
+    if (fit.model.trainedTo >= rangeFrom) return undefined;
+    this.fits.delete(key);
+    this.fits.set(key, fit);
+    return fit;
+  }
+
+  put(key: string, model: TrainedModel): void {
+    this.fits.delete(key);
+    this.fits.set(key, { model, fittedAt: this.now() });
+    if (this.fits.size > this.capacity) this.fits.delete(this.fits.keys().next().value as string);
+  }
+
+  /** Fresh, usable fits whose keys start with `prefix` (one query's series). */
+  withPrefix(prefix: string, rangeFrom: number): Fit[] {
+    return [...this.fits.keys()]
+      .filter((key) => key.startsWith(prefix))
+      .map((key) => this.get(key, rangeFrom))
+      .filter((fit): fit is Fit => fit !== undefined);
+  }
+}
