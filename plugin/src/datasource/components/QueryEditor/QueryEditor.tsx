@@ -16,6 +16,7 @@ import type { DataSource } from '../../datasource';
 import { useSchemaOptions, variableOptions } from '../../hooks/useSchemaOptions';
 import { migrateQuery } from '../../migrate';
 import type { TidemarkOptions, TidemarkQuery } from '../../types';
+import { SchemaSelect } from '../SchemaSelect/SchemaSelect';
 import { TagFilters } from './TagFilters';
 
 type Props = QueryEditorProps<DataSource, TidemarkQuery, TidemarkOptions>;
@@ -78,41 +79,36 @@ export function QueryEditor({ query: saved, datasource, onChange, onRunQuery }: 
           labelWidth={14}
           tooltip="InfluxDB database (or the DBRP-mapped database of a bucket)"
         >
-          <Select
-            data-testid={TEST_IDS.queryEditor.database}
+          <SchemaSelect
+            testId={TEST_IDS.queryEditor.database}
             width={24}
-            allowCustomValue
-            isLoading={databases.loading}
+            loading={databases.loading}
             options={databases.options}
-            value={database ? toOption(database) : null}
+            value={database}
             placeholder="Choose"
-            onChange={(option) =>
-              update({ database: option?.value ?? '', measurement: '', field: '' }, false)
-            }
+            onChange={(database) => update({ database, measurement: '', field: '' }, false)}
           />
         </InlineField>
         <InlineField label="Measurement" labelWidth={14}>
-          <Select
-            data-testid={TEST_IDS.queryEditor.measurement}
+          <SchemaSelect
+            testId={TEST_IDS.queryEditor.measurement}
             width={28}
-            allowCustomValue
-            isLoading={measurements.loading}
+            loading={measurements.loading}
             options={measurements.options}
-            value={measurement ? toOption(measurement) : null}
+            value={measurement}
             placeholder="Choose"
-            onChange={(option) => update({ measurement: option?.value ?? '', field: '' }, false)}
+            onChange={(measurement) => update({ measurement, field: '' }, false)}
           />
         </InlineField>
         <InlineField label="Field" labelWidth={8}>
-          <Select
-            data-testid={TEST_IDS.queryEditor.field}
+          <SchemaSelect
+            testId={TEST_IDS.queryEditor.field}
             width={24}
-            allowCustomValue
-            isLoading={fields.loading}
+            loading={fields.loading}
             options={fields.options}
-            value={query.field ? toOption(query.field) : null}
+            value={query.field}
             placeholder="Choose"
-            onChange={(option) => update({ field: option?.value ?? '' })}
+            onChange={(field) => update({ field })}
           />
         </InlineField>
         <InlineField label="Aggregation" labelWidth={12} tooltip="How points are combined into each interval">

@@ -5,6 +5,7 @@ import React from 'react';
 import { TEST_IDS } from '../../../constants/tests';
 import type { ScorerClient } from '../../api';
 import { useSchemaOptions } from '../../hooks/useSchemaOptions';
+import { SchemaSelect } from '../SchemaSelect/SchemaSelect';
 
 interface Props {
   client: ScorerClient;
@@ -71,14 +72,13 @@ function TagFilterRow({ client, database, measurement, tagKeys, tag, onChange, o
   );
   return (
     <Stack direction="row" gap={0}>
-      <Select
-        data-testid={TEST_IDS.queryEditor.tagKey}
+      <SchemaSelect
+        testId={TEST_IDS.queryEditor.tagKey}
         width={18}
-        allowCustomValue
         options={tagKeys}
-        value={tag.key ? { label: tag.key, value: tag.key } : null}
+        value={tag.key}
         placeholder="tag"
-        onChange={(option) => onChange({ ...tag, key: option?.value ?? '', value: '' })}
+        onChange={(key) => onChange({ ...tag, key, value: '' })}
       />
       <Select
         width={8}
@@ -86,15 +86,14 @@ function TagFilterRow({ client, database, measurement, tagKeys, tag, onChange, o
         value={tag.operator}
         onChange={(option) => onChange({ ...tag, operator: option?.value ?? '=' })}
       />
-      <Select
-        data-testid={TEST_IDS.queryEditor.tagValue}
+      <SchemaSelect
+        testId={TEST_IDS.queryEditor.tagValue}
         width={20}
-        allowCustomValue
-        isLoading={values.loading}
+        loading={values.loading}
         options={values.options}
-        value={tag.value ? { label: tag.value, value: tag.value } : null}
+        value={tag.value}
         placeholder="value"
-        onChange={(option) => onChange({ ...tag, value: option?.value ?? '' })}
+        onChange={(value) => onChange({ ...tag, value })}
       />
       <Button
         data-testid={TEST_IDS.queryEditor.removeTag}
