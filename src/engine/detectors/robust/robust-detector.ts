@@ -2,6 +2,10 @@ import type { Detector, DetectorState, FitContext, RawScores, SeriesView } from 
 import { emptyRawScores } from '../../detector';
 import { SortedWindow } from '../../sorted-window';
 import { type BaselineOptions, DEFAULT_BASELINE_OPTIONS, seasonalBaseline } from './baseline';
+import { RepeatTracker } from './repeats';
+
+/** Identical values in a row before a run can count as stuck. */
+const MIN_STUCK_RUN = 3;
 
 export interface RobustParams extends BaselineOptions {
   period: number | null;
@@ -40,6 +44,7 @@ export class RobustDetector implements Detector {
     const lookback = Math.max(0, from - this.params.spreadWindow - this.params.levelWindow);
     const baseline = seasonalBaseline(series.values, lookback, to, this.params.period, this.params);
     const residuals = new SortedWindow(this.params.spreadWindow);
+    const repeats = new RepeatTracker(this.params.spreadWindow, MIN_STUCK_RUN);
     for (let i = lookback; i < to; i++) {
       const k = i - lookback;
       const value = series.values[i]!;
@@ -50,10 +55,12 @@ export class RobustDetector implements Detector {
         out.expected[i - from] = expected;
         out.spread[i - from] = residuals.length >= this.params.minResiduals ? spread : Number.NaN;
       }
+      const stuck = repeats.zFor(value);
+      repeats.observe(value);
       if (!known) continue;
       const residual = value - expected;
       if (i >= from && residuals.length >= this.params.minResiduals)
-        out.raw[i - from] = Math.abs(residual) / spread;
+        out.raw[i - from] = Math.max(Math.abs(residual) / spread, stuck);
       residuals.push(Math.abs(residual));
     }
     return out;
