@@ -4,6 +4,7 @@ import {
   detectorIdSchema,
   parseDuration,
 } from '@tidemark/core';
+import { explainPoint } from '@tidemark/core/engine';
 import type { InfluxClient, InfluxSeries } from '../influx';
 import { epochMsLiteral, qualifiedMeasurement, quoteIdentifier, quoteString } from '../influx/escape';
 
@@ -15,8 +16,6 @@ interface Row {
   lower: number | null;
   upper: number | null;
 }
-
-const format = (n: number | null) => (n === null ? '?' : Number(n.toPrecision(4)).toString());
 
 function rows(series: InfluxSeries): Row[] {
   const at = (name: string) => series.columns.indexOf(name);
@@ -33,9 +32,17 @@ function rows(series: InfluxSeries): Row[] {
   }));
 }
 
+/** The engine's one-line explanation, from the columns a continuous detector wrote back. */
 function explanation(peak: Row, detector: string): string {
-  const side = peak.value !== null && peak.upper !== null && peak.value > peak.upper ? 'above' : 'below';
-  return `value ${format(peak.value)} ${side} expected ${format(peak.lower)}–${format(peak.upper)} (score ${format(peak.score)}), ${detector}`;
+  const known = (n: number | null) => n ?? Number.NaN;
+  return explainPoint({
+    value: known(peak.value),
+    expected: known(peak.expected),
+    lower: known(peak.lower),
+    upper: known(peak.upper),
+    spread: Number.NaN,
+    detector,
+  });
 }
 
 /** Runs of anomalous points no more than one interval apart become one region. */

@@ -1,6 +1,7 @@
 /** @tidemark/core/engine — the detection engine (Node). */
 export * from './detector';
 export * from './errors';
+export { explainPoint, formatValue } from './explain';
 export * from './model';
 export * from './model-codec';
 export * from './prepare';
