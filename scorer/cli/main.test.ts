@@ -83,6 +83,8 @@ describe('tidemark CLI', () => {
   it('--help prints usage and exits 0', () => {
     expect(runs.help.code).toBe(0);
     expect(runs.help.stdout).toMatch(/Usage: tidemark/);
+    for (const command of ['serve', 'score', 'feed'])
+      expect(runs.help.stdout).toMatch(new RegExp(`\\n  ${command} `));
   });
 
   it('score --help documents the output columns and exits 0', () => {

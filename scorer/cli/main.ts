@@ -7,6 +7,7 @@ const HELP = `Usage: tidemark <command> [options]
 Commands:
   serve   run the scoring service (HTTP API, continuous detectors); configured by env (tidemark serve --help)
   score   score a timestamp,value CSV file and write the scored rows (tidemark score --help)
+  feed    write demo ops metrics with labelled anomalies to InfluxDB (tidemark feed --help)
 
 Run "tidemark <command> --help" for a command's options.`;
 
