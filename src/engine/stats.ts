@@ -44,3 +44,21 @@ export function robustLocationScale(values: ArrayLike<number>): { center: number
   if (!(scale > 0)) scale = Math.max(Math.abs(center) * 1e-3, 1e-9);
   return { center, scale };
 }
+
+/**
+ * Median of values[0, count), sorting that prefix in place by insertion sort (the windows it is
+ * used on hold a handful of values); NaN when count is 0.
+ */
+export function medianOfPrefix(values: Float64Array, count: number): number {
+  if (count === 0) return Number.NaN;
+  for (let a = 1; a < count; a++) {
+    const v = values[a]!;
+    let b = a - 1;
+    while (b >= 0 && values[b]! > v) {
+      values[b + 1] = values[b]!;
+      b--;
+    }
+    values[b + 1] = v;
+  }
+  return medianOfSorted(values.subarray(0, count));
+}

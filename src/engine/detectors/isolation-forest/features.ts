@@ -1,4 +1,4 @@
-import { robustLocationScale } from '../../stats';
+import { medianOfPrefix, robustLocationScale } from '../../stats';
 import { DEFAULT_BASELINE_OPTIONS, seasonalBaseline } from '../robust/baseline';
 
 /**
@@ -141,25 +141,9 @@ function shortWindowMedians(
     const r = base.residual[j - base.start]!;
     if (!Number.isNaN(r)) scratch[count++] = r;
   }
-  const median = medianInPlace(scratch, count);
+  const median = medianOfPrefix(scratch, count);
   for (let k = 0; k < count; k++) scratch[k] = Math.abs(scratch[k]! - median);
-  return { count, median, mad: medianInPlace(scratch, count) };
-}
-
-/** Median of values[0, count) by insertion sort (the windows are a handful of points); NaN if empty. */
-function medianInPlace(values: Float64Array, count: number): number {
-  if (count === 0) return Number.NaN;
-  for (let k = 1; k < count; k++) {
-    const v = values[k]!;
-    let j = k - 1;
-    while (j >= 0 && values[j]! > v) {
-      values[j + 1] = values[j]!;
-      j--;
-    }
-    values[j + 1] = v;
-  }
-  const mid = count >> 1;
-  return count % 2 === 1 ? values[mid]! : (values[mid - 1]! + values[mid]!) / 2;
+  return { count, median, mad: medianOfPrefix(scratch, count) };
 }
 
 /** Mean and population standard deviation of the known residuals at points (i − window, i]. */

@@ -1,3 +1,5 @@
+import { medianOfPrefix } from '../../stats';
+
 export interface BaselineOptions {
   /** Past seasons whose same-phase values are combined. */
   seasons: number;
@@ -45,7 +47,7 @@ export function seasonalBaseline(
       if (!Number.isNaN(offset)) scratch[count++] = offset;
     }
     const own = profile[i - profileStart]!;
-    expected[i - from] = count === 0 || Number.isNaN(own) ? Number.NaN : own + medianOfFirst(scratch, count);
+    expected[i - from] = count === 0 || Number.isNaN(own) ? Number.NaN : own + medianOfPrefix(scratch, count);
   }
   return expected;
 }
@@ -64,20 +66,5 @@ function seasonalProfile(
     if (j < 0) break;
     if (!Number.isNaN(values[j]!)) scratch[count++] = values[j]!;
   }
-  return count === 0 ? Number.NaN : medianOfFirst(scratch, count);
-}
-
-/** Median of scratch[0, count), sorting that prefix in place (insertion sort: count is small). */
-function medianOfFirst(scratch: Float64Array, count: number): number {
-  for (let a = 1; a < count; a++) {
-    const v = scratch[a]!;
-    let b = a - 1;
-    while (b >= 0 && scratch[b]! > v) {
-      scratch[b + 1] = scratch[b]!;
-      b--;
-    }
-    scratch[b + 1] = v;
-  }
-  const mid = count >> 1;
-  return count % 2 === 1 ? scratch[mid]! : (scratch[mid - 1]! + scratch[mid]!) / 2;
+  return count === 0 ? Number.NaN : medianOfPrefix(scratch, count);
 }
