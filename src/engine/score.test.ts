@@ -11,7 +11,7 @@ import type { TrainedModel } from './model';
 import { decodeModel, encodeModel } from './model-codec';
 import type { Point } from './prepare';
 import { membersOf } from './registry';
-import { type EngineOptions, scorePoints, scoreSeries } from './score';
+import { type EngineOptions, scorePoints, scoreSeries, trainModel } from './score';
 import { firstMismatch, gaussian, STEP_MS, seasonalPoints, seededRandom, shifted, T0 } from './test-support';
 
 /** Detector ids the registry can run now (the engine grows detector by detector). */
@@ -514,5 +514,19 @@ describe('bad input through scoreSeries', () => {
     const prefix = await scorePoints(points.slice(0, 400), options);
     expect(firstMismatch(prefix.expected, whole.expected, 400)).toBe(-1);
     expect(firstMismatch(prefix.score, whole.score, 400)).toBe(-1);
+  });
+});
+
+describe('native memory', () => {
+  it('a fit that returns a model releases its detectors’ tensors (the model holds copies)', async () => {
+    const tf = await import('@tensorflow/tfjs');
+    const points = seasonalPoints({ length: 400, period: 24, noise: 1, seed: 4 });
+    await trainModel(points, { detector: { id: 'lstm' } });
+    const before = tf.memory().numTensors;
+    const model = await trainModel(points, { detector: { id: 'lstm' } });
+    expect(tf.memory().numTensors).toBe(before);
+    const { series } = await scoreSeries(points, { model });
+    expect(series.score.some((s) => s !== null)).toBe(true);
+    expect(tf.memory().numTensors).toBe(before);
   });
 });

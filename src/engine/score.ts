@@ -114,9 +114,8 @@ export async function scorePrepared(
           [BAND_CALIBRATOR]: band.history,
         })
       : null;
-  run.detectors.forEach((d) => {
-    if (!model) d.dispose();
-  });
+  // The model holds copies of the fitted states, so the detectors (and their tensors) can go.
+  for (const detector of run.detectors) detector.dispose();
   return {
     series,
     firstSlot,
