@@ -29,8 +29,13 @@ async function main() {
     const request = { query: QUERY, range: RANGE, intervalMs: STEP };
     const direct = buildSeriesQuery({ ...QUERY, aggregation: 'mean' }, RANGE, STEP);
     let points = 0;
+    const stages = new Map<string, number[]>();
     const score = async () => {
       const response = await bench.call('POST', '/api/v1/score', request);
+      for (const part of (response.headers.get('server-timing') ?? '').split(', ')) {
+        const [stage, ms] = part.split(';dur=');
+        if (stage && ms) stages.set(stage, [...(stages.get(stage) ?? []), Number(ms)]);
+      }
       const body = (await response.json()) as ScoreResponse;
       points = body.series[0]?.time.length ?? 0;
       if (!body.series[0]?.notices.some((n) => n.text.startsWith('Scored with trained model'))) {
@@ -43,6 +48,7 @@ async function main() {
     };
     await timeEach(5, score);
     await timeEach(5, read);
+    stages.clear();
     const scoreTimes = await timeEach(runs, score);
     const readTimes = await timeEach(runs, read);
     const row = (name: string, t: number[]) =>
@@ -50,6 +56,14 @@ async function main() {
     console.log(`points per request: ${points} (range ${RANGE_POINTS} intervals), runs: ${runs}`);
     console.log(`${''.padEnd(34)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)}`);
     console.log(row('POST /api/v1/score (trained model)', scoreTimes));
+    for (const [stage, times] of stages) {
+      console.log(
+        row(
+          `  of which ${stage} (Server-Timing)`,
+          times.sort((a, b) => a - b),
+        ),
+      );
+    }
     console.log(row('InfluxDB /query, same points', readTimes));
     const ratio = percentile(scoreTimes, 50) / percentile(readTimes, 50);
     console.log(

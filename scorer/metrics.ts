@@ -73,6 +73,10 @@ export function createMetrics() {
   const metrics = {
     httpRequests: new Counter('tidemark_http_requests_total', 'HTTP requests by method, route and status.'),
     httpDuration: new Histogram('tidemark_http_request_duration_seconds', 'HTTP request duration by route.'),
+    scoreStageDuration: new Histogram(
+      'tidemark_score_stage_duration_seconds',
+      'Time of each stage of POST /api/v1/score: influx (reading), engine (scoring), encode (JSON).',
+    ),
     pointsScored: new Counter(
       'tidemark_points_scored_total',
       'Points scored, by where the request came from.',

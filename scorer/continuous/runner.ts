@@ -67,7 +67,7 @@ export async function runDetector(
         intervalMs: interval,
         detector: definition.detector,
       },
-      signal,
+      signal ? { signal } : {},
     );
     for (const series of response.series) {
       const points = [...outputPoints(definition, series)].filter(

@@ -13,7 +13,10 @@ beforeAll(async () => {
   await new InfluxClient({ url: influxd.current.url }).query('CREATE DATABASE "db"');
 });
 afterAll(() => proxy.close());
-beforeEach(() => proxy.requests.splice(0));
+beforeEach(() => {
+  proxy.requests.splice(0);
+  proxy.answerTypes.splice(0);
+});
 
 const through = (options: Partial<ConstructorParameters<typeof InfluxClient>[0]> = {}) =>
   new InfluxClient({ url: proxy.url, retryBaseMs: 5, ...options });
@@ -43,6 +46,37 @@ describe('requests and answers', () => {
     expect(series).toEqual([{ tags: {}, points: points.map((p) => [p.time, p.fields.v]) }]);
   });
 
+  it.each([
+    ['msgpack', undefined, 'application/x-msgpack'],
+    ['msgpack', 'msgpack', 'application/x-msgpack'],
+    ['JSON', 'json', 'application/json'],
+  ] as const)('reads query results as %s (queryFormat %s)', async (_name, queryFormat, answerType) => {
+    const client = through(queryFormat ? { queryFormat } : {});
+    await client.write('db', [
+      { measurement: 'fmt', tags: { host: 'a' }, fields: { v: 0.1 }, time: 0 },
+      { measurement: 'fmt', tags: { host: 'b' }, fields: { v: 2 ** 40 + 0.5 }, time: 1_000 },
+      { measurement: 'fmt', tags: { host: 'b' }, fields: { v: -3e-300 }, time: 2_000 },
+    ]);
+    proxy.answerTypes.splice(0);
+    const series = await readSeries(
+      client,
+      { database: 'db', measurement: 'fmt', field: 'v', groupBy: ['host'] },
+      { from: 0, to: 3_000 },
+      1_000,
+    );
+    expect(proxy.answerTypes).toEqual([answerType]);
+    expect(series).toEqual([
+      { tags: { host: 'a' }, points: [[0, 0.1]] },
+      {
+        tags: { host: 'b' },
+        points: [
+          [1_000, 2 ** 40 + 0.5],
+          [2_000, -3e-300],
+        ],
+      },
+    ]);
+  });
+
   it('refuses a text that runs more than one statement', async () => {
     await expect(through().querySeries('SHOW DATABASES; SHOW DATABASES')).rejects.toMatchObject({
       kind: 'bad-query',
@@ -65,12 +99,17 @@ describe('errors map to clear kinds and statuses', () => {
     ['a wrong type', 'SELECT mean("s") FROM "strings"', { database: 'db' }, 'bad-query', 400, /./],
   ])('%s', async (_name, text, options, kind, status, message) => {
     const client = through();
+    const asJson = through({ queryFormat: 'json' });
     await client.write('db', [{ measurement: 'strings', fields: { s: 'text' }, time: 1 }]);
     proxy.requests.splice(0);
-    const error = await client.querySeries(text, options).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(InfluxError);
-    expect(error).toMatchObject({ kind, status, message: expect.stringMatching(message) });
-    expect(proxy.requests).toHaveLength(1); // never retried
+    proxy.answerTypes.splice(0);
+    for (const format of [client, asJson]) {
+      const error = await format.querySeries(text, options).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(InfluxError);
+      expect(error).toMatchObject({ kind, status, message: expect.stringMatching(message) });
+    }
+    expect(proxy.requests).toHaveLength(2); // one each, never retried
+    expect(proxy.answerTypes).toEqual(['application/x-msgpack', 'application/json']);
   });
 
   it('maps a rejected write to bad-write and a missing database to not-found', async () => {

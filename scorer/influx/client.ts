@@ -1,3 +1,4 @@
+import { decode } from '@msgpack/msgpack';
 import { classifyQueryError, InfluxError, type InfluxErrorKind } from './errors';
 import { formatLine, type LinePoint } from './line-protocol';
 
@@ -14,7 +15,16 @@ export interface InfluxClientOptions {
   retries?: number;
   /** First backoff in ms; doubles each retry, with jitter. */
   retryBaseMs?: number;
+  /**
+   * How query results are asked for: `msgpack` (default; InfluxDB encodes it in about half the
+   * time of JSON, and a server that cannot answers JSON, which is read as well) or `json`.
+   */
+  queryFormat?: QueryFormat;
 }
+
+export type QueryFormat = 'msgpack' | 'json';
+
+const MSGPACK = 'application/x-msgpack';
 
 /** One series of a statement's result, as InfluxDB's JSON gives it. */
 export interface InfluxSeries {
@@ -48,7 +58,15 @@ export interface WriteOptions extends RequestOptions {
   batchSize?: number;
 }
 
-const DEFAULTS = { timeoutMs: 30_000, retries: 2, retryBaseMs: 100 };
+const DEFAULTS = { timeoutMs: 30_000, retries: 2, retryBaseMs: 100, queryFormat: 'msgpack' as const };
+
+/** A `/query` answer in whichever format the server chose (its Content-Type says which). */
+async function readBody(response: Response): Promise<unknown> {
+  if (response.headers.get('content-type')?.startsWith(MSGPACK)) {
+    return decode(new Uint8Array(await response.arrayBuffer()));
+  }
+  return response.json();
+}
 
 function authorizationHeader(auth: InfluxAuth | undefined): Record<string, string> {
   if (!auth) return {};
@@ -68,13 +86,15 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 }
 
 async function errorText(response: Response): Promise<string> {
-  const text = await response.text().catch(() => '');
+  const bytes = new Uint8Array(await response.arrayBuffer().catch(() => new ArrayBuffer(0)));
+  const msgpack = response.headers.get('content-type')?.startsWith(MSGPACK) === true;
+  const text = msgpack ? '' : new TextDecoder().decode(bytes);
   try {
-    const body = JSON.parse(text) as { error?: unknown; message?: unknown };
+    const body = (msgpack ? decode(bytes) : JSON.parse(text)) as { error?: unknown; message?: unknown };
     const message = body.error ?? body.message;
     if (typeof message === 'string') return message;
   } catch {
-    // not JSON: use the text as is
+    // not JSON or msgpack: use the text as is
   }
   return text.trim().slice(0, 500) || response.statusText;
 }
@@ -116,6 +136,7 @@ export class InfluxClient {
       timeoutMs: options.timeoutMs ?? DEFAULTS.timeoutMs,
       retries: options.retries ?? DEFAULTS.retries,
       retryBaseMs: options.retryBaseMs ?? DEFAULTS.retryBaseMs,
+      queryFormat: options.queryFormat ?? DEFAULTS.queryFormat,
     };
     this.headers = authorizationHeader(options.auth);
   }
@@ -125,8 +146,10 @@ export class InfluxClient {
     const form = new URLSearchParams({ q: text, epoch: 'ms' });
     if (options.database) form.set('db', options.database);
     if (options.retentionPolicy) form.set('rp', options.retentionPolicy);
-    const response = await this.send('/query', { method: 'POST', body: form }, options.signal, 'query');
-    const body = (await response.json()) as { results?: StatementResult[]; error?: string };
+    const headers = this.options.queryFormat === 'msgpack' ? { accept: MSGPACK } : undefined;
+    const init = { method: 'POST', body: form, ...(headers ? { headers } : {}) };
+    const response = await this.send('/query', init, options.signal, 'query');
+    const body = (await readBody(response)) as { results?: StatementResult[]; error?: string };
     if (body.error) throw new InfluxError(classifyQueryError(body.error), `InfluxDB: ${body.error}`, 200);
     return body.results ?? [];
   }

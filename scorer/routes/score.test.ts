@@ -49,6 +49,22 @@ describe('POST /api/v1/score', () => {
     expect(series!.anomaly.filter(Boolean).length).toBeLessThan(10);
   });
 
+  it('says where the time went: Server-Timing per stage and a stage histogram in /metrics', async () => {
+    const response = await h.call('POST', '/api/v1/score', {
+      body: { query, range, intervalMs: STEP, detector: { id: 'robust' } },
+    });
+    expect(response.status).toBe(200);
+    const stages = (response.headers.get('server-timing') ?? '').split(', ').map((s) => s.split(';dur='));
+    expect(stages.map(([name]) => name)).toEqual(['influx', 'engine', 'encode']);
+    for (const [, ms] of stages) expect(Number(ms)).toBeGreaterThanOrEqual(0);
+    const metrics = await (await h.call('GET', '/metrics')).text();
+    for (const stage of ['influx', 'engine', 'encode']) {
+      expect(metrics).toMatch(
+        new RegExp(`tidemark_score_stage_duration_seconds_count\\{stage="${stage}"\\} [1-9]`),
+      );
+    }
+  });
+
   it('reuses what it learned for the next refresh, never for a range it would look ahead into', async () => {
     const learnedNotice = /Scored with what was learned at/;
     const request = (from: number) =>

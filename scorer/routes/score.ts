@@ -13,15 +13,34 @@ import type { AppDeps } from '../deps';
 import { limitProblem } from '../http/problem';
 import { validate } from '../http/validate';
 
+/** A `Server-Timing` header value (W3C Server Timing): `influx;dur=41.2, engine;dur=38.0, …`. */
+function serverTiming(stages: [string, number][]): string {
+  return stages.map(([stage, ms]) => `${stage};dur=${ms.toFixed(1)}`).join(', ');
+}
+
 /** `POST /score` (a query read from InfluxDB) and `POST /score/points` (points in the body). */
 export function scoreRoutes({ scoring, config, metrics }: Pick<AppDeps, 'scoring' | 'config' | 'metrics'>) {
   const { maxPoints } = config.limits;
   return new Hono<AuthEnv>()
     .post('/score', requireRole('Viewer'), validate('json', scoreRequestSchema), async (c) => {
-      const response = await scoring.score(c.get('caller').orgId, c.req.valid('json'), c.req.raw.signal);
+      const stages: [string, number][] = [];
+      const onStage = (stage: string, ms: number) => {
+        stages.push([stage, ms]);
+        metrics.scoreStageDuration.observe({ stage }, ms / 1000);
+      };
+      const response = await scoring.score(c.get('caller').orgId, c.req.valid('json'), {
+        signal: c.req.raw.signal,
+        onStage,
+      });
       const points = response.series.reduce((sum, s) => sum + s.time.length, 0);
       metrics.pointsScored.inc({ source: 'influxdb' }, points);
-      return c.json(response);
+      const encodeStarted = performance.now();
+      const body = JSON.stringify(response);
+      onStage('encode', performance.now() - encodeStarted);
+      return c.body(body, 200, {
+        'content-type': 'application/json',
+        'server-timing': serverTiming(stages),
+      });
     })
     .post('/score/points', requireRole('Viewer'), validate('json', scorePointsRequestSchema), async (c) => {
       const request = c.req.valid('json');

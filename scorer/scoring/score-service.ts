@@ -43,8 +43,17 @@ export interface ScoringDeps {
   fitCache?: FitCache;
 }
 
+/** The parts of a score request whose time is reported (Server-Timing, metrics). */
+export type ScoreStage = 'influx' | 'engine';
+
+export interface ScoreOptions {
+  signal?: AbortSignal;
+  /** Called once per stage with the milliseconds it took (all series together). */
+  onStage?: (stage: ScoreStage, ms: number) => void;
+}
+
 export interface ScoringService {
-  score(orgId: number, request: ParsedScoreRequest, signal?: AbortSignal): Promise<ScoreResponse>;
+  score(orgId: number, request: ParsedScoreRequest, options?: ScoreOptions): Promise<ScoreResponse>;
 }
 
 function tooManyPoints(points: number, limit: number, fix: string) {
@@ -136,7 +145,7 @@ export function createScoringService(deps: ScoringDeps): ScoringService {
   }
 
   return {
-    async score(orgId, request, signal) {
+    async score(orgId, request, { signal, onStage } = {}) {
       const { range, intervalMs, query } = request;
       const rangePoints = Math.ceil((range.to - range.from) / intervalMs);
       if (rangePoints > deps.limits.maxPoints) {
@@ -157,6 +166,7 @@ export function createScoringService(deps: ScoringDeps): ScoringService {
         usable.length > 0 || cachedFits.length > 0
           ? modelLookbackMs(period || null, intervalMs, history.historyMs)
           : history.historyMs;
+      const readStarted = performance.now();
       const read = await readSeries(
         deps.influx,
         query,
@@ -166,6 +176,7 @@ export function createScoringService(deps: ScoringDeps): ScoringService {
           ...(signal ? { signal } : {}),
         },
       );
+      onStage?.('influx', performance.now() - readStarted);
       // Only worth saying when the data reaches back as far as what was read.
       const earliest = Math.min(...read.map((one) => one.points[0]?.[0] ?? Number.POSITIVE_INFINITY));
       if (
@@ -185,11 +196,13 @@ export function createScoringService(deps: ScoringDeps): ScoringService {
         );
       }
       const series: ScoredSeries[] = [];
+      const engineStarted = performance.now();
       for (const one of read) {
         if (one.points.length === 0) continue;
         const model = usable.find((m) => m.key === seriesKey(query, one.tags, request.detector.id));
         series.push(await scoreOne(orgId, request, one.tags, one.points, model));
       }
+      onStage?.('engine', performance.now() - engineStarted);
       if (series.length === 0) {
         await explainEmpty(deps.influx, query, signal);
         notices.push({

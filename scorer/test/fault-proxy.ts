@@ -15,12 +15,15 @@ export interface FaultProxy {
   inject(...faults: Fault[]): void;
   /** Requests seen, by path (without query string). */
   readonly requests: string[];
+  /** Content-Type of each answer forwarded from the real server, in order. */
+  readonly answerTypes: string[];
   close(): Promise<void>;
 }
 
 export async function startFaultProxy(target: string): Promise<FaultProxy> {
   const queue: Fault[] = [];
   const requests: string[] = [];
+  const answerTypes: string[] = [];
   const upstream = new URL(target);
   const server: Server = createServer((req, res) => {
     requests.push((req.url ?? '').split('?')[0] ?? '');
@@ -45,6 +48,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
           headers: req.headers,
         },
         (upstreamRes) => {
+          answerTypes.push(upstreamRes.headers['content-type'] ?? '');
           res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
           upstreamRes.pipe(res);
         },
@@ -60,6 +64,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
+    answerTypes,
     inject: (...faults) => queue.push(...faults),
     close: () =>
       new Promise((resolve) => {

@@ -1,4 +1,5 @@
 import { seededRandom } from '../../random';
+import { FixedDepthWalk } from './fixed-depth-walk';
 /**
  * Isolation forest (Liu, Ting & Zhou 2008) over a row-major Float64Array, with every tree of the
  * forest in one set of flat typed arrays. Node n is a leaf when `feature[n] < 0`; otherwise rows
@@ -34,6 +35,7 @@ export class IsolationForest {
   /** Path length credited at each node (depth + c(leaf size)); meaningful at leaves only. */
   private readonly leafPath: Float64Array;
   private readonly normaliser: number;
+  private readonly walk: FixedDepthWalk;
 
   private constructor(
     /** Rows per tree actually used (ψ after capping at the training rows). */
@@ -53,6 +55,7 @@ export class IsolationForest {
   ) {
     this.leafPath = leafPathLengths(roots, feature, left, size);
     this.normaliser = averagePathLength(sampleSize);
+    this.walk = new FixedDepthWalk(roots, feature, split, left);
   }
 
   get trees(): number {
@@ -88,18 +91,12 @@ export class IsolationForest {
   }
 
   /**
-   * Scores every row of a row-major matrix; the same numbers as `scoreRow` row by row, but tree by
-   * tree, so each tree stays in cache while all rows pass through it.
+   * Scores every row of a row-major matrix of finite values: the same numbers as `scoreRow` row by
+   * row, several rows at a time through each tree (see fixed-depth-walk.ts).
    */
   scoreRows(data: Float64Array): Float64Array {
-    const { dims, roots } = this;
-    const rows = Math.floor(data.length / dims);
-    const totals = new Float64Array(rows);
-    for (let t = 0; t < roots.length; t++) {
-      const root = roots[t]!;
-      for (let r = 0; r < rows; r++) totals[r] = totals[r]! + this.pathLength(root, data, r * dims);
-    }
-    for (let r = 0; r < rows; r++) totals[r] = this.scoreOf(totals[r]!);
+    const totals = this.walk.sumOverTrees(data, this.dims, this.leafPath);
+    for (let r = 0; r < totals.length; r++) totals[r] = this.scoreOf(totals[r]!);
     return totals;
   }
 
