@@ -25,6 +25,8 @@ describe('loadConfig', () => {
         database: null,
         timeoutMs: 30_000,
         retries: 2,
+        gzip: false,
+        readParts: 2,
       },
       auth: {
         tokens: [TOKEN],
@@ -56,6 +58,8 @@ describe('loadConfig', () => {
       INFLUX_PASSWORD: 'pw',
       INFLUX_TOKEN: '',
       INFLUX_DATABASE: 'metrics',
+      INFLUX_GZIP: 'true',
+      INFLUX_READ_PARTS: '4',
       TIDEMARK_TOKENS: ` ${TOKEN} , second-token-0123456789,`,
       GRAFANA_URL: 'http://grafana:3000',
       GRAFANA_ID_ISSUER: 'https://grafana.example.com/',
@@ -68,6 +72,8 @@ describe('loadConfig', () => {
       LOG_LEVEL: 'debug',
     });
     expect(config.influx.auth).toEqual({ username: 'scorer', password: 'pw' });
+    expect(config.influx.gzip).toBe(true);
+    expect(config.influx.readParts).toBe(4);
     expect(config.auth).toMatchObject({
       tokens: [TOKEN, 'second-token-0123456789'],
       idTokenIssuer: 'https://grafana.example.com/',
@@ -87,6 +93,7 @@ describe('loadConfig', () => {
     [{ ...base, PORT: 'eighty' }, 'PORT', /number/],
     [{ ...base, PORT: '70000' }, 'PORT', /65535/],
     [{ ...base, INFLUX_URL: 'influx:8086' }, 'INFLUX_URL', /http\(s\) URL/],
+    [{ ...base, INFLUX_READ_PARTS: '0' }, 'INFLUX_READ_PARTS', /./],
     [{ ...base, INFLUX_TOKEN: 't', INFLUX_USERNAME: 'u', INFLUX_PASSWORD: 'p' }, 'INFLUX_TOKEN', /not both/],
     [{ ...base, INFLUX_USERNAME: 'u' }, 'INFLUX_PASSWORD', /go together/],
     [{ ...base, REQUIRE_ID_TOKEN: 'true' }, 'REQUIRE_ID_TOKEN', /needs GRAFANA_URL/],

@@ -31,6 +31,10 @@ export const envSchema = z.object({
   /** Default database for written scores (continuous detectors) when a detector names none. */
   INFLUX_DATABASE: optional(z.string()),
   INFLUX_RETRIES: withDefault(int(0, 10), '2'),
+  /** Ask InfluxDB to gzip its answers: saves bandwidth to a distant server, costs CPU on both ends. */
+  INFLUX_GZIP: withDefault(boolean, 'false'),
+  /** Queries a large score read is split into and run at once (1 = never split). */
+  INFLUX_READ_PARTS: withDefault(int(1, 16), '2'),
   TIDEMARK_TOKENS: z
     .string({ error: 'required: a comma-separated list of bearer tokens (e.g. from `openssl rand -hex 32`)' })
     .transform((text) =>
@@ -96,6 +100,8 @@ export interface Config {
     database: string | null;
     timeoutMs: number;
     retries: number;
+    gzip: boolean;
+    readParts: number;
   };
   auth: {
     tokens: string[];
@@ -149,6 +155,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       database: e.INFLUX_DATABASE ?? null,
       timeoutMs: e.QUERY_TIMEOUT_MS,
       retries: e.INFLUX_RETRIES,
+      gzip: e.INFLUX_GZIP,
+      readParts: e.INFLUX_READ_PARTS,
     },
     auth: {
       tokens: e.TIDEMARK_TOKENS,

@@ -23,6 +23,7 @@ export async function createServices(
     auth: config.influx.auth,
     timeoutMs: config.influx.timeoutMs,
     retries: config.influx.retries,
+    gzip: config.influx.gzip,
   });
   const store = await openStateStore(config.store.dataDir, {
     keepModelVersions: config.store.keepModelVersions,
@@ -43,6 +44,7 @@ export async function createServices(
     influx,
     models: store.models,
     limits,
+    readParts: config.influx.readParts,
     trainInBackground: (orgId, request) => trainer.trainInBackground(orgId, request),
   });
   const provisioned: ProvisionedDetector[] =

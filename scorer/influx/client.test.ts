@@ -16,6 +16,7 @@ afterAll(() => proxy.close());
 beforeEach(() => {
   proxy.requests.splice(0);
   proxy.answerTypes.splice(0);
+  proxy.answerEncodings.splice(0);
 });
 
 const through = (options: Partial<ConstructorParameters<typeof InfluxClient>[0]> = {}) =>
@@ -75,6 +76,17 @@ describe('requests and answers', () => {
         ],
       },
     ]);
+  });
+
+  it.each([
+    [undefined, ''],
+    [false, ''],
+    [true, 'gzip'],
+  ])('asks for gzip only when told to (gzip %s)', async (gzip, encoding) => {
+    const client = through(gzip === undefined ? {} : { gzip });
+    const databases = await client.querySeries('SHOW DATABASES');
+    expect(databases[0]?.values).toContainEqual(['db']);
+    expect(proxy.answerEncodings).toEqual([encoding]);
   });
 
   it('refuses a text that runs more than one statement', async () => {

@@ -35,7 +35,8 @@ export function scoreRoutes({ scoring, config, metrics }: Pick<AppDeps, 'scoring
       const points = response.series.reduce((sum, s) => sum + s.time.length, 0);
       metrics.pointsScored.inc({ source: 'influxdb' }, points);
       const encodeStarted = performance.now();
-      const body = JSON.stringify(response);
+      // Bytes, not a string: a string body is re-scanned for lone surrogates on its way out.
+      const body = Buffer.from(JSON.stringify(response));
       onStage('encode', performance.now() - encodeStarted);
       return c.body(body, 200, {
         'content-type': 'application/json',

@@ -41,6 +41,8 @@ export interface ScoringDeps {
   trainInBackground?: BackgroundTrainer;
   /** Fits the scorer made itself, reused across requests (one per process by default). */
   fitCache?: FitCache;
+  /** Queries one large read is split into, run at once (see `readSeries`); default 1. */
+  readParts?: number;
 }
 
 /** The parts of a score request whose time is reported (Server-Timing, metrics). */
@@ -172,9 +174,7 @@ export function createScoringService(deps: ScoringDeps): ScoringService {
         query,
         { from: range.from - historyMs, to: range.to },
         intervalMs,
-        {
-          ...(signal ? { signal } : {}),
-        },
+        { parts: deps.readParts ?? 1, ...(signal ? { signal } : {}) },
       );
       onStage?.('influx', performance.now() - readStarted);
       // Only worth saying when the data reaches back as far as what was read.

@@ -17,6 +17,8 @@ export interface FaultProxy {
   readonly requests: string[];
   /** Content-Type of each answer forwarded from the real server, in order. */
   readonly answerTypes: string[];
+  /** Content-Encoding of each of those answers ('' when not compressed). */
+  readonly answerEncodings: string[];
   close(): Promise<void>;
 }
 
@@ -24,6 +26,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
   const queue: Fault[] = [];
   const requests: string[] = [];
   const answerTypes: string[] = [];
+  const answerEncodings: string[] = [];
   const upstream = new URL(target);
   const server: Server = createServer((req, res) => {
     requests.push((req.url ?? '').split('?')[0] ?? '');
@@ -49,6 +52,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
         },
         (upstreamRes) => {
           answerTypes.push(upstreamRes.headers['content-type'] ?? '');
+          answerEncodings.push(upstreamRes.headers['content-encoding'] ?? '');
           res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
           upstreamRes.pipe(res);
         },
@@ -65,6 +69,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     url: `http://127.0.0.1:${port}`,
     requests,
     answerTypes,
+    answerEncodings,
     inject: (...faults) => queue.push(...faults),
     close: () =>
       new Promise((resolve) => {

@@ -65,7 +65,11 @@ export interface Detector {
   /** Whether fit has run (or state was loaded). */
   readonly fitted: boolean;
   /** Scores points [from, to). Lookback before `from` is read from the series itself. */
-  score(series: SeriesView, from: number, to: number): RawScores;
+  /**
+   * `band: false` (another member already gives the band) lets a detector skip what only the band
+   * needs and leave `expected` and `spread` NaN; `raw` must not change.
+   */
+  score(series: SeriesView, from: number, to: number, wants?: { band: boolean }): RawScores;
   save(): DetectorState;
   load(state: DetectorState): void;
   /** Frees native memory (tensors). Safe to call twice. */

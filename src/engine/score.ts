@@ -217,7 +217,11 @@ async function rawScoresOf(
   if (options.model) {
     loadModel(options.model, entries, detectors);
     // Points before the range are only lookback: detectors read them, nobody needs their scores.
-    const raws = detectors.map((d) => padded(d.score(series, firstSlot, n), firstSlot));
+    const raws: RawScores[] = [];
+    for (const detector of detectors) {
+      const band = !raws.some(forecasts);
+      raws.push(padded(detector.score(series, firstSlot, n, { band }), firstSlot));
+    }
     return { detectors, raws, period: options.model.period, fitted: false, trainedPoints: 0 };
   }
   if (options.causal) {
@@ -241,6 +245,11 @@ async function rawScoresOf(
   }
   const raws = detectors.map((d) => d.score(series, 0, n));
   return { detectors, raws, period, fitted: true, trainedPoints: fitEnd };
+}
+
+/** Whether a member gives expected values: the first that does gives the band (see `bandOf`). */
+function forecasts(scores: RawScores): boolean {
+  return scores.expected.some((e) => !Number.isNaN(e));
 }
 
 /** Raw scores for [from, from + k) placed in arrays covering [0, from + k), NaN before `from`. */
@@ -337,7 +346,7 @@ function bandOf(
   span: CalibrationSpan,
 ) {
   const n = series.values.length;
-  const source = raws.find((r) => r.expected.some((e) => !Number.isNaN(e))) ?? raws[0]!;
+  const source = raws.find(forecasts) ?? raws[0]!;
   const calibrator = new TailCalibrator({}, history);
   const pFlag = tailProbabilityFromScore(threshold);
   const lower = new Float64Array(n).fill(Number.NaN);

@@ -145,6 +145,16 @@ describe('IsolationForestDetector determinism and persistence', () => {
     ).not.toBe(-1);
   });
 
+  it('without the band, gives the same raw scores and leaves expected and spread unknown', () => {
+    const full = reference.score(view(values), 900, 1500);
+    const rawOnly = reference.score(view(values), 900, 1500, { band: false });
+    expect(firstDifference(rawOnly.raw, full.raw)).toBe(-1);
+    expect(full.raw.some((r) => !Number.isNaN(r))).toBe(true);
+    expect(full.spread.some((s) => !Number.isNaN(s))).toBe(true);
+    expect(rawOnly.expected.every(Number.isNaN)).toBe(true);
+    expect(rawOnly.spread.every(Number.isNaN)).toBe(true);
+  });
+
   it('save → load gives identical scores, expected values and spreads', async () => {
     const original = reference;
     const state = throughStorage(original.save());

@@ -125,7 +125,7 @@ export class IsolationForestDetector implements Detector {
     this.state = { params, forest };
   }
 
-  score(series: SeriesView, from: number, to: number): RawScores {
+  score(series: SeriesView, from: number, to: number, wants = { band: true }): RawScores {
     if (this.state === null) throw new Error('isolation-forest: score called before fit or load');
     const { values } = series;
     if (!(Number.isInteger(from) && Number.isInteger(to) && 0 <= from && from <= to && to <= values.length)) {
@@ -150,6 +150,10 @@ export class IsolationForestDetector implements Detector {
       points.forEach((point, k) => {
         raw[point - from] = scores[k]!;
       });
+    }
+    if (!wants.band) {
+      const unknown = new Float64Array(to - from).fill(Number.NaN);
+      return { expected: unknown, spread: unknown, raw };
     }
     return {
       expected: base.expected.slice(from - start),
