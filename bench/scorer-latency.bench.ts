@@ -1,9 +1,13 @@
 /**
  * `POST /api/v1/score` on 10k points in InfluxDB with a trained model, through a real socket:
- * latency p50/p99 against reading the same points from InfluxDB directly (target ratio ≤ 1.5×).
+ * latency p50/p99 against reading the same points from InfluxDB directly (target ratio ≤ 1.5×),
+ * with the stages the scorer reports in Server-Timing. The direct read is timed three ways: as
+ * Grafana's InfluxDB data source asks (InfluxQL, JSON, gzip accepted: Go's HTTP client asks for
+ * gzip unless told not to), as JSON without gzip, and as the scorer itself asks (msgpack, no gzip).
  * Prints figures; asserts nothing. Usage: npx tsx bench/scorer-latency.bench.ts [--runs 50]
  */
 import { parseArgs } from 'node:util';
+import { decode } from '@msgpack/msgpack';
 import type { ScoreResponse } from '@tidemark/core';
 import { buildSeriesQuery } from '../scorer/influx';
 import { percentile, QUERY, RANGE, RANGE_POINTS, STEP, setUp } from './scorer-support';
@@ -42,17 +46,27 @@ async function main() {
         throw new Error('the score did not use the trained model');
       }
     };
-    const read = async () => {
-      const form = new URLSearchParams({ q: direct, db: QUERY.database, epoch: 'ms' });
-      await (await fetch(`${bench.influxd.url}/query`, { method: 'POST', body: form })).json();
+    const reader =
+      (headers: Record<string, string>, decode: (r: Response) => Promise<unknown>) => async () => {
+        const form = new URLSearchParams({ q: direct, db: QUERY.database, epoch: 'ms' });
+        await decode(await fetch(`${bench.influxd.url}/query`, { method: 'POST', body: form, headers }));
+      };
+    const reads = {
+      'JSON, gzip (as Grafana asks)': reader({}, (r) => r.json()),
+      'JSON, no gzip': reader({ 'accept-encoding': 'identity' }, (r) => r.json()),
+      'msgpack, no gzip (as the scorer)': reader(
+        { accept: 'application/x-msgpack', 'accept-encoding': 'identity' },
+        async (r) => decode(new Uint8Array(await r.arrayBuffer())),
+      ),
     };
     await timeEach(5, score);
-    await timeEach(5, read);
+    for (const read of Object.values(reads)) await timeEach(5, read);
     stages.clear();
     const scoreTimes = await timeEach(runs, score);
-    const readTimes = await timeEach(runs, read);
+    const readTimes = new Map<string, number[]>();
+    for (const [name, read] of Object.entries(reads)) readTimes.set(name, await timeEach(runs, read));
     const row = (name: string, t: number[]) =>
-      `${name.padEnd(34)} ${percentile(t, 50).toFixed(1).padStart(8)} ${percentile(t, 99).toFixed(1).padStart(8)}`;
+      `${name.padEnd(36)} ${percentile(t, 50).toFixed(1).padStart(8)} ${percentile(t, 99).toFixed(1).padStart(8)}`;
     console.log(`points per request: ${points} (range ${RANGE_POINTS} intervals), runs: ${runs}`);
     console.log(`${''.padEnd(34)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)}`);
     console.log(row('POST /api/v1/score (trained model)', scoreTimes));
@@ -64,11 +78,14 @@ async function main() {
         ),
       );
     }
-    console.log(row('InfluxDB /query, same points', readTimes));
-    const ratio = percentile(scoreTimes, 50) / percentile(readTimes, 50);
-    console.log(
-      `ratio p50: ${ratio.toFixed(2)}x (target <= 1.5x); p99: ${(percentile(scoreTimes, 99) / percentile(readTimes, 99)).toFixed(2)}x`,
-    );
+    console.log('InfluxDB /query directly, same points:');
+    for (const [name, times] of readTimes) console.log(row(`  ${name}`, times));
+    console.log('ratio of POST /api/v1/score to each direct read (target <= 1.5x):');
+    for (const [name, times] of readTimes) {
+      const p50 = percentile(scoreTimes, 50) / percentile(times, 50);
+      const p99 = percentile(scoreTimes, 99) / percentile(times, 99);
+      console.log(`  ${name.padEnd(32)} p50 ${p50.toFixed(2)}x   p99 ${p99.toFixed(2)}x`);
+    }
   } finally {
     await bench.tearDown();
   }
