@@ -71,9 +71,14 @@ const DEFAULTS = {
   gzip: false,
 };
 
-/** A `/query` answer in whichever format the server chose (its Content-Type says which). */
+/** Whether the server chose msgpack for this answer (it may answer JSON whatever was asked). */
+function isMsgpack(response: Response): boolean {
+  return response.headers.get('content-type')?.startsWith(MSGPACK) === true;
+}
+
+/** A `/query` answer in whichever format the server chose. */
 async function readBody(response: Response): Promise<unknown> {
-  if (response.headers.get('content-type')?.startsWith(MSGPACK)) {
+  if (isMsgpack(response)) {
     return decode(new Uint8Array(await response.arrayBuffer()));
   }
   return response.json();
@@ -98,7 +103,7 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 
 async function errorText(response: Response): Promise<string> {
   const bytes = new Uint8Array(await response.arrayBuffer().catch(() => new ArrayBuffer(0)));
-  const msgpack = response.headers.get('content-type')?.startsWith(MSGPACK) === true;
+  const msgpack = isMsgpack(response);
   const text = msgpack ? '' : new TextDecoder().decode(bytes);
   try {
     const body = (msgpack ? decode(bytes) : JSON.parse(text)) as { error?: unknown; message?: unknown };

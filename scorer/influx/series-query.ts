@@ -119,15 +119,20 @@ export function splitRange(range: TimeRange, intervalMs: number, parts: number):
   return pieces;
 }
 
-/** One series per tag set, its points from every part in time order. */
+/** A series' tags as `[key, value]` pairs sorted by key: the same for the same tag set. */
+export function sortedTagEntries(tags: Record<string, string>): [string, string][] {
+  return Object.entries(tags).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** One series per tag set, its points from every part in time order (the parts' arrays are reused). */
 function joinParts(parts: ReadSeries[][]): ReadSeries[] {
   const joined = new Map<string, ReadSeries>();
   for (const part of parts) {
     for (const one of part) {
-      const key = JSON.stringify(Object.entries(one.tags).sort(([a], [b]) => (a < b ? -1 : 1)));
+      const key = JSON.stringify(sortedTagEntries(one.tags));
       const seen = joined.get(key);
       if (seen) for (const point of one.points) seen.points.push(point);
-      else joined.set(key, { tags: one.tags, points: [...one.points] });
+      else joined.set(key, one);
     }
   }
   return [...joined.values()];

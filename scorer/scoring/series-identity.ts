@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { DetectorId, SeriesQuery } from '@tidemark/core';
+import { sortedTagEntries } from '../influx';
 
 /** The parts of a query that choose data (not how it is split): filters sorted, defaults applied. */
 function baseOf(query: SeriesQuery) {
@@ -16,9 +17,6 @@ function baseOf(query: SeriesQuery) {
   };
 }
 
-const sortedEntries = (tags: Record<string, string>) =>
-  Object.entries(tags).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-
 /** Identifies a query's set of series for one detector (group-by keys included). */
 export function queryKey(query: SeriesQuery, detector: DetectorId): string {
   return JSON.stringify({ detector, ...baseOf(query), groupBy: [...query.groupBy].sort() });
@@ -26,7 +24,7 @@ export function queryKey(query: SeriesQuery, detector: DetectorId): string {
 
 /** Identifies one series (a query plus its group-by tag values) for one detector. */
 export function seriesKey(query: SeriesQuery, tags: Record<string, string>, detector: DetectorId): string {
-  return JSON.stringify({ detector, ...baseOf(query), series: sortedEntries(tags) });
+  return JSON.stringify({ detector, ...baseOf(query), series: sortedTagEntries(tags) });
 }
 
 /** Model id for a series key: stable, so retraining the same series adds a version. */
@@ -39,7 +37,7 @@ export function seriesName(
   query: Pick<SeriesQuery, 'measurement' | 'field'>,
   tags: Record<string, string>,
 ): string {
-  const entries = sortedEntries(tags);
+  const entries = sortedTagEntries(tags);
   const suffix = entries.length > 0 ? ` {${entries.map(([k, v]) => `${k}=${v}`).join(', ')}}` : '';
   return `${query.measurement} ${query.field}${suffix}`;
 }

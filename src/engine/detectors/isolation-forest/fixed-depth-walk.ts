@@ -18,12 +18,13 @@ export class FixedDepthWalk {
     feature: Int16Array,
     split: Float64Array,
     left: Int32Array,
+    /** Splits from its tree's root to each node. */
+    depth: Int32Array,
   ) {
     const nodes = feature.length;
     this.column = new Int16Array(nodes);
     this.split = new Float64Array(nodes);
     this.next = new Int32Array(nodes);
-    const depth = new Int32Array(nodes);
     const tree = new Int32Array(nodes);
     this.height = new Int32Array(roots.length);
     roots.forEach((root, t) => {
@@ -36,10 +37,8 @@ export class FixedDepthWalk {
         this.column[n] = feature[n]!;
         this.split[n] = split[n]!;
         this.next[n] = left[n]!;
-        for (const child of [left[n]!, left[n]! + 1]) {
-          depth[child] = depth[n]! + 1;
-          tree[child] = t;
-        }
+        tree[left[n]!] = t;
+        tree[left[n]! + 1] = t;
       } else {
         this.split[n] = Number.NaN;
         this.next[n] = n;

@@ -53,9 +53,10 @@ export class IsolationForest {
     /** Training rows that reached each leaf, 0 for inner nodes. */
     readonly size: Int32Array,
   ) {
-    this.leafPath = leafPathLengths(roots, feature, left, size);
+    const depth = nodeDepths(roots, feature, left);
+    this.leafPath = leafPathLengths(feature, size, depth);
     this.normaliser = averagePathLength(sampleSize);
-    this.walk = new FixedDepthWalk(roots, feature, split, left);
+    this.walk = new FixedDepthWalk(roots, feature, split, left, depth);
   }
 
   get trees(): number {
@@ -308,24 +309,25 @@ class TreeBuilder {
   }
 }
 
-/** Path length at each leaf: its depth plus c(size) for the rows the height limit left unsplit. */
-function leafPathLengths(
-  roots: Int32Array,
-  feature: Int16Array,
-  left: Int32Array,
-  size: Int32Array,
-): Float64Array {
+/** Splits from its tree's root to each node. */
+function nodeDepths(roots: Int32Array, feature: Int16Array, left: Int32Array): Int32Array {
   const depth = new Int32Array(feature.length);
-  const path = new Float64Array(feature.length);
   for (const root of roots) depth[root] = 0;
   // Children always come after their parent, so one forward pass sees every parent first.
   for (let n = 0; n < feature.length; n++) {
     if (feature[n]! >= 0) {
       depth[left[n]!] = depth[n]! + 1;
       depth[left[n]! + 1] = depth[n]! + 1;
-    } else {
-      path[n] = depth[n]! + averagePathLength(size[n]!);
     }
+  }
+  return depth;
+}
+
+/** Path length at each leaf: its depth plus c(size) for the rows the height limit left unsplit. */
+function leafPathLengths(feature: Int16Array, size: Int32Array, depth: Int32Array): Float64Array {
+  const path = new Float64Array(feature.length);
+  for (let n = 0; n < feature.length; n++) {
+    if (feature[n]! < 0) path[n] = depth[n]! + averagePathLength(size[n]!);
   }
   return path;
 }
