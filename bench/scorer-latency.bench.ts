@@ -15,16 +15,6 @@ import { percentile, QUERY, RANGE, RANGE_POINTS, STEP, setUp } from './scorer-su
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '50' } } });
 const runs = Number(values.runs);
 
-async function timeEach(n: number, fn: () => Promise<void>): Promise<number[]> {
-  const times: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const started = performance.now();
-    await fn();
-    times.push(performance.now() - started);
-  }
-  return times.sort((a, b) => a - b);
-}
-
 async function main() {
   const bench = await setUp();
   try {
@@ -59,12 +49,22 @@ async function main() {
         async (r) => decode(new Uint8Array(await r.arrayBuffer())),
       ),
     };
-    await timeEach(5, score);
-    for (const read of Object.values(reads)) await timeEach(5, read);
+    const contenders: Record<string, () => Promise<void>> = { score, ...reads };
+    // Round-robin, one request of each in turn: a noisy neighbour slows all of them alike, so the
+    // ratios compare like with like.
+    for (let warm = 0; warm < 5; warm++) for (const run of Object.values(contenders)) await run();
     stages.clear();
-    const scoreTimes = await timeEach(runs, score);
-    const readTimes = new Map<string, number[]>();
-    for (const [name, read] of Object.entries(reads)) readTimes.set(name, await timeEach(runs, read));
+    const times = new Map<string, number[]>(Object.keys(contenders).map((name) => [name, []]));
+    for (let k = 0; k < runs; k++) {
+      for (const [name, run] of Object.entries(contenders)) {
+        const started = performance.now();
+        await run();
+        times.get(name)!.push(performance.now() - started);
+      }
+    }
+    for (const t of times.values()) t.sort((a, b) => a - b);
+    const scoreTimes = times.get('score')!;
+    const readTimes = new Map([...times].filter(([name]) => name !== 'score'));
     const row = (name: string, t: number[]) =>
       `${name.padEnd(36)} ${percentile(t, 50).toFixed(1).padStart(8)} ${percentile(t, 99).toFixed(1).padStart(8)}`;
     console.log(`points per request: ${points} (range ${RANGE_POINTS} intervals), runs: ${runs}`);
@@ -80,6 +80,11 @@ async function main() {
     }
     console.log('InfluxDB /query directly, same points:');
     for (const [name, times] of readTimes) console.log(row(`  ${name}`, times));
+    const metrics = await (await bench.call('GET', '/metrics')).text();
+    const memberRuns = metrics
+      .split('\n')
+      .filter((line) => line.startsWith('tidemark_engine_member_runs_total'));
+    console.log(`ensemble members scored beside the request: ${memberRuns.join(', ') || 'none'}`);
     console.log('ratio of POST /api/v1/score to each direct read (target <= 1.5x):');
     for (const [name, times] of readTimes) {
       const p50 = percentile(scoreTimes, 50) / percentile(times, 50);

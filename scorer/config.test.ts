@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, loadConfig, redactConfig } from './config';
 
@@ -45,6 +46,7 @@ describe('loadConfig', () => {
         queryTimeoutMs: 30_000,
         maxConcurrentTrainings: 2,
       },
+      scoreWorkers: Math.min(4, availableParallelism() - 1),
       logLevel: 'info',
     });
   });
@@ -69,8 +71,10 @@ describe('loadConfig', () => {
       DETECTORS_FILE: 'provisioning/detectors.yaml',
       MAX_POINTS: '1000',
       MAX_CONCURRENT_TRAININGS: '4',
+      SCORE_WORKERS: '0',
       LOG_LEVEL: 'debug',
     });
+    expect(config.scoreWorkers).toBe(0);
     expect(config.influx.auth).toEqual({ username: 'scorer', password: 'pw' });
     expect(config.influx.gzip).toBe(true);
     expect(config.influx.readParts).toBe(4);
@@ -94,6 +98,7 @@ describe('loadConfig', () => {
     [{ ...base, PORT: '70000' }, 'PORT', /65535/],
     [{ ...base, INFLUX_URL: 'influx:8086' }, 'INFLUX_URL', /http\(s\) URL/],
     [{ ...base, INFLUX_READ_PARTS: '0' }, 'INFLUX_READ_PARTS', /./],
+    [{ ...base, SCORE_WORKERS: '-1' }, 'SCORE_WORKERS', />=0/],
     [{ ...base, INFLUX_TOKEN: 't', INFLUX_USERNAME: 'u', INFLUX_PASSWORD: 'p' }, 'INFLUX_TOKEN', /not both/],
     [{ ...base, INFLUX_USERNAME: 'u' }, 'INFLUX_PASSWORD', /go together/],
     [{ ...base, REQUIRE_ID_TOKEN: 'true' }, 'REQUIRE_ID_TOKEN', /needs GRAFANA_URL/],

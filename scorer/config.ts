@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import type { Role } from './auth/roles';
 import { issuePath } from './http/problem';
@@ -19,6 +20,11 @@ const httpUrl = z.url({
   protocol: /^https?$/,
   error: 'expected an http(s) URL such as http://localhost:8086',
 });
+
+/** One per core beyond the first (the main thread has work of its own), at most four. */
+function defaultScoreWorkers(): number {
+  return Math.min(4, Math.max(0, availableParallelism() - 1));
+}
 
 /** Every environment variable the scorer reads. Secrets: INFLUX_TOKEN, INFLUX_PASSWORD, TIDEMARK_TOKENS. */
 export const envSchema = z.object({
@@ -62,6 +68,8 @@ export const envSchema = z.object({
   MAX_SERIES: withDefault(int(1, 10_000), '100'),
   QUERY_TIMEOUT_MS: withDefault(int(100, 3_600_000), '30000'),
   MAX_CONCURRENT_TRAININGS: withDefault(int(1, 256), '2'),
+  /** Engine worker threads for ensemble members (0 = score on the request's thread only). */
+  SCORE_WORKERS: withDefault(int(0, 64), String(defaultScoreWorkers())),
   LOG_LEVEL: withDefault(z.enum(['debug', 'info', 'warn', 'error', 'silent']), 'info'),
 });
 
@@ -120,6 +128,7 @@ export interface Config {
     queryTimeoutMs: number;
     maxConcurrentTrainings: number;
   };
+  scoreWorkers: number;
   logLevel: LogLevel;
 }
 
@@ -175,6 +184,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       queryTimeoutMs: e.QUERY_TIMEOUT_MS,
       maxConcurrentTrainings: e.MAX_CONCURRENT_TRAININGS,
     },
+    scoreWorkers: e.SCORE_WORKERS,
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -4,6 +4,7 @@ import type { DetectorService } from './continuous/service';
 import type { InfluxClient } from './influx';
 import type { Logger } from './log';
 import type { Metrics } from './metrics';
+import type { MemberPool } from './scoring/member-pool';
 import type { ScoringService } from './scoring/score-service';
 import type { StateStore } from './store';
 import type { Trainer } from './training/trainer';
@@ -16,6 +17,8 @@ export interface AppDeps {
   influx: InfluxClient;
   store: StateStore;
   scoring: ScoringService;
+  /** Engine worker threads (started by `startServer`; close it on shutdown). */
+  memberPool: MemberPool;
   trainer: Trainer;
   detectors: DetectorService;
   auth: AuthOptions;

@@ -17,6 +17,7 @@ export interface RunningServer {
 export async function startServer(config: Config): Promise<RunningServer> {
   const logger = createLogger(config.logLevel);
   const deps = await createServices(config, logger);
+  deps.memberPool.start();
   const orgIds = await deps.store.orgIds();
   const resumed = await deps.trainer.resume(orgIds);
   await deps.detectors.start(orgIds);
@@ -40,6 +41,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
         logger.info('shutting down');
         await new Promise<void>((resolve) => server.close(() => resolve()));
         await Promise.all([deps.detectors.stop(), deps.trainer.shutdown()]);
+        await deps.memberPool.close();
         logger.info('stopped');
       })();
       return closing;

@@ -7,6 +7,7 @@ import type { AppDeps } from './deps';
 import { InfluxClient } from './influx';
 import type { Logger } from './log';
 import { createMetrics } from './metrics';
+import { MemberPool } from './scoring/member-pool';
 import { createScoringService } from './scoring/score-service';
 import { openStateStore } from './store';
 import { Trainer } from './training/trainer';
@@ -40,11 +41,17 @@ export async function createServices(
     maxConcurrent: config.limits.maxConcurrentTrainings,
     ...limits,
   });
+  const memberPool = new MemberPool({
+    size: config.scoreWorkers,
+    logger,
+    onRun: (thread) => metrics.memberRuns.inc({ thread }),
+  });
   const scoring = createScoringService({
     influx,
     models: store.models,
     limits,
     readParts: config.influx.readParts,
+    offload: memberPool.offload,
     trainInBackground: (orgId, request) => trainer.trainInBackground(orgId, request),
   });
   const provisioned: ProvisionedDetector[] =
@@ -69,6 +76,7 @@ export async function createServices(
     influx,
     store,
     scoring,
+    memberPool,
     trainer,
     detectors,
     auth: {

@@ -4,9 +4,12 @@
 // Docker or systemd; this process exits with the child's code.
 const { join } = require('node:path');
 const { spawn } = require('node:child_process');
+const { pathToFileURL } = require('node:url');
+// Resolved from here, not from the working directory, so the CLI runs from anywhere.
+const tsx = pathToFileURL(require.resolve('tsx')).href;
 const child = spawn(
   process.execPath,
-  ['--import', 'tsx', join(__dirname, '..', 'cli', 'main.ts'), ...process.argv.slice(2)],
+  ['--import', tsx, join(__dirname, '..', 'cli', 'main.ts'), ...process.argv.slice(2)],
   { stdio: 'inherit' },
 );
 for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP']) process.on(signal, () => child.kill(signal));

@@ -80,6 +80,22 @@ describe('tidemark CLI', () => {
 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+  it('the installed bin runs from any working directory (it finds tsx beside itself)', async () => {
+    const bin = join(ROOT, 'scorer', 'bin', 'tidemark.cjs');
+    const run = await new Promise<Run>((done, fail) => {
+      const child = spawn(process.execPath, [bin, '--help'], { cwd: dir });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk) => (stdout += chunk));
+      child.stderr.on('data', (chunk) => (stderr += chunk));
+      child.on('error', fail);
+      child.on('close', (code) => done({ code, stdout, stderr }));
+    });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/Usage: tidemark/);
+  });
+
   it('--help prints usage and exits 0', () => {
     expect(runs.help.code).toBe(0);
     expect(runs.help.stdout).toMatch(/Usage: tidemark/);

@@ -1,4 +1,4 @@
-import type { ScoreResponse } from '@tidemark/core';
+import type { ScoredSeries, ScoreResponse } from '@tidemark/core';
 import { createDatabase, type Harness, seasonalPoints, startHarness } from '../test/app-harness';
 import { useInfluxd } from '../test/influxd';
 
@@ -88,6 +88,39 @@ describe('POST /api/v1/score', () => {
     expect(refresh.series.anomaly[refresh.series.time.indexOf(T0 + SPIKE * STEP)]).toBe(true);
     const earlier = await notices(range.from - 100 * STEP);
     expect(earlier.text).not.toMatch(learnedNotice);
+  });
+
+  it('scores the ensemble with a worker thread exactly as on the request thread alone', async () => {
+    const body = {
+      query: { ...query, tags: [{ key: 'host', value: 'a' }] },
+      intervalMs: STEP,
+      detector: { id: 'ensemble', params: { trainingWindow: '20h' } },
+    };
+    const run = async (workers: string) => {
+      const harness = await startHarness(influxd.current, { env: { SCORE_WORKERS: workers } });
+      try {
+        await harness.deps.memberPool.ready();
+        await harness.call('POST', '/api/v1/score', { body: { ...body, range } });
+        // The second refresh scores with what the first learned: the ensemble's members split up.
+        const later = { from: range.from + 10 * STEP, to: range.to };
+        const scored = (await (
+          await harness.call('POST', '/api/v1/score', { body: { ...body, range: later } })
+        ).json()) as ScoreResponse;
+        const metrics = await (await harness.call('GET', '/metrics')).text();
+        const runs = metrics.match(/tidemark_engine_member_runs_total\{thread="(\w+)"\} (\d+)/);
+        return { scored, thread: runs?.[1], count: Number(runs?.[2]) };
+      } finally {
+        await harness.close();
+      }
+    };
+    const pooled = await run('1');
+    const alone = await run('0');
+    expect(pooled).toMatchObject({ thread: 'worker', count: 1 });
+    expect(alone).toMatchObject({ thread: 'main', count: 1 });
+    expect(pooled.scored.series[0]!.anomaly.some(Boolean)).toBe(true);
+    // Everything but the notice saying when each harness learned.
+    const columns = ({ notices: _, ...series }: ScoredSeries) => series;
+    expect(pooled.scored.series.map(columns)).toEqual(alone.scored.series.map(columns));
   });
 
   it('gives one series per group-by tag value, with hostile tag values intact', async () => {

@@ -7,7 +7,7 @@ import {
   type ScoredSeries,
   type ScoreResponse,
 } from '@tidemark/core';
-import { scoreSeries, type TrainedModel } from '@tidemark/core/engine';
+import { type MemberOffload, scoreSeries, type TrainedModel } from '@tidemark/core/engine';
 import { limitProblem } from '../http/problem';
 import type { InfluxClient } from '../influx';
 import { readSeries } from '../influx/series-query';
@@ -43,6 +43,8 @@ export interface ScoringDeps {
   fitCache?: FitCache;
   /** Queries one large read is split into, run at once (see `readSeries`); default 1. */
   readParts?: number;
+  /** Where ensemble members scored beside the band's run (a worker pool); default this thread. */
+  offload?: MemberOffload;
 }
 
 /** The parts of a score request whose time is reported (Server-Timing, metrics). */
@@ -98,7 +100,13 @@ export function createScoringService(deps: ScoringDeps): ScoringService {
     model: ModelRecord | undefined,
   ): Promise<ScoredSeries> {
     const name = seriesName(request.query, tags);
-    const base = { intervalMs: request.intervalMs, scoreFrom: request.range.from, name, tags };
+    const base = {
+      intervalMs: request.intervalMs,
+      scoreFrom: request.range.from,
+      name,
+      tags,
+      ...(deps.offload ? { offload: deps.offload } : {}),
+    };
     const trained: TrainedModel | null = model ? await cache.load(orgId, model) : null;
     if (trained) {
       const detector = { id: trained.detector, params: request.detector.params };

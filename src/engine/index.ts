@@ -2,6 +2,13 @@
 export * from './detector';
 export * from './errors';
 export { explainPoint, formatValue } from './explain';
+export {
+  type CalibrationSpan,
+  loadMember,
+  type MemberOutcome,
+  type MemberTask,
+  runMemberTask,
+} from './member';
 export * from './model';
 export * from './model-codec';
 export * from './prepare';

@@ -1,3 +1,6 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { DETECTOR_IDS } from '../contract';
 import { prepareSeries } from './prepare';
 import { detectorEntry, ENSEMBLE_MEMBERS, membersOf } from './registry';
@@ -19,21 +22,39 @@ describe('detector registry', () => {
     expect(detectorEntry('robust').create().needsTraining).toBe(false);
   });
 
-  it.each(registered)('%s: an entry that creates its own detector, with causal refit settings', (id) => {
-    const entry = detectorEntry(id);
-    expect(entry.id).toBe(id);
-    expect(entry.create().id).toBe(id);
-    expect(entry.create().fitted).toBe(false);
-    expect(entry.minFitPoints).toBeGreaterThanOrEqual(1);
-    expect(entry.refitGrowth).toBeGreaterThan(1);
-    expect(entry.description.length).toBeGreaterThan(10);
-  });
+  it.each(registered)(
+    '%s: an entry that creates its own detector, with causal refit settings',
+    async (id) => {
+      const entry = detectorEntry(id);
+      await entry.ready?.();
+      expect(entry.id).toBe(id);
+      expect(entry.create().id).toBe(id);
+      expect(entry.create().fitted).toBe(false);
+      expect(entry.minFitPoints).toBeGreaterThanOrEqual(1);
+      expect(entry.refitGrowth).toBeGreaterThan(1);
+      expect(entry.description.length).toBeGreaterThan(10);
+    },
+  );
 
   it('runs a single detector as itself and the ensemble as its registered members', () => {
     for (const id of registered) expect(membersOf(id).map((m) => m.entry.id)).toEqual([id]);
     const members = membersOf('ensemble').map((m) => m.entry.id);
     expect(members.length).toBeGreaterThan(0);
     for (const id of members) expect(ENSEMBLE_MEMBERS.map((m) => m.id)).toContain(id);
+  });
+
+  it('loads TensorFlow.js only when the LSTM is first made ready (engine workers never need it)', async () => {
+    const script = `
+      const loaded = () => Object.keys(require.cache).some((path) => path.includes('@tensorflow'));
+      const { detectorEntry, membersOf } = require('./src/engine');
+      const before = loaded();
+      membersOf('ensemble').forEach((m) => m.entry.create());
+      const afterEnsemble = loaded();
+      detectorEntry('lstm').ready().then(() => console.log(JSON.stringify([before, afterEnsemble, loaded()])));`;
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', '-e', script], {
+      cwd: join(__dirname, '..', '..'),
+    });
+    expect(JSON.parse(stdout)).toEqual([false, false, true]);
   });
 
   it('says which detector is not registered', () => {

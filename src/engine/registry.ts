@@ -1,7 +1,6 @@
 import type { DetectorId } from '../contract';
 import type { Detector } from './detector';
 import { IsolationForestDetector } from './detectors/isolation-forest/isolation-forest-detector';
-import { ensureTfBackend, LstmDetector } from './detectors/lstm';
 import { RobustDetector } from './detectors/robust/robust-detector';
 
 /** What the engine needs to know to run one single (non-composite) detector. */
@@ -41,11 +40,18 @@ registerDetector({
     'Isolation forest over windowed features (value, change, seasonal deviation, local statistics).',
 });
 
+/** TensorFlow.js loads with the LSTM's module, on first use: the other detectors never need it. */
+let lstmModule: typeof import('./detectors/lstm') | undefined;
+
 registerDetector({
   id: 'lstm',
-  create: () => new LstmDetector(),
+  create: () => {
+    if (!lstmModule) throw new Error("lstm: await the entry's ready() before create()");
+    return new lstmModule.LstmDetector();
+  },
   ready: async () => {
-    await ensureTfBackend();
+    lstmModule ??= await import('./detectors/lstm');
+    await lstmModule.ensureTfBackend();
   },
   refitGrowth: 2,
   minFitPoints: 256,

@@ -11,9 +11,16 @@ import {
 } from '../contract';
 import { TailCalibrator } from './calibration';
 import { scoreCausally } from './causal';
-import type { Detector, FitProgress, RawScores } from './detector';
+import {
+  type Detector,
+  type DetectorState,
+  emptyRawScores,
+  type FitProgress,
+  type RawScores,
+} from './detector';
 import { EngineInputError } from './errors';
 import { explainPoint } from './explain';
+import { type CalibrationSpan, calibrate, type MemberOutcome, type MemberTask, padded } from './member';
 import { MODEL_FORMAT_VERSION, type TrainedModel } from './model';
 import { inferIntervalMs, type Point, type PreparedSeries, prepareSeries, streamSeries } from './prepare';
 import { findRegions } from './regions';
@@ -33,7 +40,14 @@ export interface EngineOptions {
   seed?: number;
   onProgress?: (progress: FitProgress & { detector: DetectorId }) => void;
   signal?: AbortSignal;
+  /**
+   * Runs a member's scoring and calibration elsewhere (the scorer passes a worker thread's) when
+   * scoring with a model; the numbers are the same as running it here.
+   */
+  offload?: MemberOffload;
 }
+
+export type MemberOffload = (task: MemberTask, state: DetectorState) => Promise<MemberOutcome>;
 
 /** Per-slot results of scoring a prepared series. Arrays cover every slot; NaN = unknown. */
 export interface SlotScores {
@@ -87,11 +101,19 @@ export async function scorePrepared(
   const calibration = options.model?.calibration ?? {};
   const span = calibrationSpan(series, run, options.model);
   const memberProbability = members.map(({ entry }, k) =>
-    calibrate(run.raws[k]!.raw, new TailCalibrator({}, calibration[entry.id] ?? []), span),
+    run.handedOver[k]
+      ? undefined
+      : calibrate(run.raws[k]!.raw, new TailCalibrator({}, calibration[entry.id] ?? []), span),
   );
   const band = bandOf(run.raws, series, threshold, calibration[BAND_CALIBRATOR] ?? [], span);
+  for (const [k, outcome] of run.handedOver.entries()) {
+    if (!outcome) continue;
+    const { raw, probabilities } = await outcome;
+    run.raws[k]!.raw = raw;
+    memberProbability[k] = { probabilities, history: [] };
+  }
   const { score, driver } = combineScores(
-    memberProbability.map((m) => m.probabilities),
+    memberProbability.map((m) => m!.probabilities),
     members.map((m) => m.weight),
   );
   const anomaly = Uint8Array.from(score, (v) => (v >= threshold ? 1 : 0));
@@ -191,6 +213,8 @@ export function toScoredSeries(result: SlotScores, name: string, tags: Record<st
 interface MemberRun {
   detectors: Detector[];
   raws: RawScores[];
+  /** Members scored and calibrated elsewhere (see `EngineOptions.offload`); their `raws` are empty. */
+  handedOver: (Promise<MemberOutcome> | undefined)[];
   period: number | null;
   fitted: boolean;
   trainedPoints: number;
@@ -208,28 +232,19 @@ async function rawScoresOf(
   const seed = options.seed ?? 1;
   const entries = members.map((m) => m.entry);
   for (const entry of entries) await entry.ready?.();
+  if (options.model) return scoreWithModel(entries, series, firstSlot, options.model, options.offload);
   const detectors = entries.map((entry) => entry.create());
   const context = (id: DetectorId) => ({
     seed,
     signal: options.signal,
     onProgress: options.onProgress && ((p: FitProgress) => options.onProgress!({ ...p, detector: id })),
   });
-  if (options.model) {
-    loadModel(options.model, entries, detectors);
-    // Points before the range are only lookback: detectors read them, nobody needs their scores.
-    const raws: RawScores[] = [];
-    for (const detector of detectors) {
-      const band = !raws.some(forecasts);
-      raws.push(padded(detector.score(series, firstSlot, n, { band }), firstSlot));
-    }
-    return { detectors, raws, period: options.model.period, fitted: false, trainedPoints: 0 };
-  }
   if (options.causal) {
     const raws: RawScores[] = [];
     for (const [k, entry] of entries.entries()) {
       raws.push(await scoreCausally(entry, detectors[k]!, series, context(entry.id), fixed));
     }
-    return { detectors, raws, period: null, fitted: false, trainedPoints: 0 };
+    return { detectors, raws, handedOver: [], period: null, fitted: false, trainedPoints: 0 };
   }
   const fitEnd = firstSlot >= MIN_HISTORY_POINTS ? firstSlot : n;
   if (fitEnd === n && firstSlot > 0) {
@@ -244,7 +259,56 @@ async function rawScoresOf(
     await detectors[k]!.fit(series, fitEnd, { ...context(entry.id), period });
   }
   const raws = detectors.map((d) => d.score(series, 0, n));
-  return { detectors, raws, period, fitted: true, trainedPoints: fitEnd };
+  return { detectors, raws, handedOver: [], period, fitted: true, trainedPoints: fitEnd };
+}
+
+/**
+ * Scoring with a trained model. Members after the first that need no async set-up go to
+ * `offload` when given (they never give the band while an earlier member forecasts), so they run
+ * while this thread scores the first member and calibrates it and the band.
+ */
+function scoreWithModel(
+  entries: DetectorEntry[],
+  series: PreparedSeries,
+  firstSlot: number,
+  model: TrainedModel,
+  offload: MemberOffload | undefined,
+): MemberRun {
+  const n = series.values.length;
+  const view = { values: series.values, times: series.times, intervalMs: series.intervalMs };
+  const span = modelSpan(series, model);
+  const handedOver = entries.map((entry, k) => {
+    if (k === 0 || !offload || entry.ready) return undefined;
+    const task = {
+      detector: entry.id,
+      series: view,
+      firstSlot,
+      history: model.calibration[entry.id] ?? [],
+      span,
+    };
+    const outcome = offload(task, stateOf(model, entry));
+    // Awaited after this thread's own work; a failure must not count as unhandled meanwhile.
+    outcome.catch(() => {});
+    return outcome;
+  });
+  const detectors: Detector[] = [];
+  const raws: RawScores[] = [];
+  for (const [k, entry] of entries.entries()) {
+    const band = !raws.some(forecasts);
+    if (handedOver[k] && !band) {
+      raws.push(emptyRawScores(n));
+      continue;
+    }
+    // A handed-over member that turns out to give the band (nobody before it forecasts) is
+    // scored here after all; what came back for it is not used.
+    handedOver[k] = undefined;
+    const detector = entry.create();
+    detectors.push(detector);
+    detector.load(stateOf(model, entry));
+    // Points before the range are only lookback: detectors read them, nobody needs their scores.
+    raws.push(padded(detector.score(series, firstSlot, n, { band }), firstSlot));
+  }
+  return { detectors, raws, handedOver, period: model.period, fitted: false, trainedPoints: 0 };
 }
 
 /** Whether a member gives expected values: the first that does gives the band (see `bandOf`). */
@@ -252,23 +316,10 @@ function forecasts(scores: RawScores): boolean {
   return scores.expected.some((e) => !Number.isNaN(e));
 }
 
-/** Raw scores for [from, from + k) placed in arrays covering [0, from + k), NaN before `from`. */
-function padded(scores: RawScores, from: number): RawScores {
-  if (from === 0) return scores;
-  const grow = (part: Float64Array) => {
-    const whole = new Float64Array(from + part.length).fill(Number.NaN);
-    whole.set(part, from);
-    return whole;
-  };
-  return { expected: grow(scores.expected), spread: grow(scores.spread), raw: grow(scores.raw) };
-}
-
-function loadModel(model: TrainedModel, members: DetectorEntry[], detectors: Detector[]): void {
-  members.forEach((m, k) => {
-    const state = model.states.find((s) => s.detector === m.id);
-    if (!state) throw new EngineInputError(`the model has no state for detector "${m.id}": train it again`);
-    detectors[k]!.load(state);
-  });
+function stateOf(model: TrainedModel, entry: DetectorEntry): DetectorState {
+  const state = model.states.find((s) => s.detector === entry.id);
+  if (!state) throw new EngineInputError(`the model has no state for detector "${entry.id}": train it again`);
+  return state;
 }
 
 /**
@@ -300,41 +351,20 @@ function combineScores(probabilities: Float64Array[], weights: number[]) {
   return { score, driver };
 }
 
-/**
- * Which points a calibration learns from and when it is saved: points before `firstUpdate` are
- * already in a loaded model's history (not added twice); the history after `snapshotAt` points is
- * what a fitted model keeps, so scoring with it later continues exactly where training ended.
- */
-interface CalibrationSpan {
-  firstUpdate: number;
-  snapshotAt: number;
-}
-
 function calibrationSpan(
   series: PreparedSeries,
   run: MemberRun,
   model: TrainedModel | undefined,
 ): CalibrationSpan {
-  const n = series.values.length;
-  if (!model) return { firstUpdate: 0, snapshotAt: run.fitted ? run.trainedPoints : n };
-  const after = series.times.findIndex((t) => t > model.trainedTo);
-  return { firstUpdate: after < 0 ? n : after, snapshotAt: n };
+  if (!model) return { firstUpdate: 0, snapshotAt: run.fitted ? run.trainedPoints : null };
+  return modelSpan(series, model);
 }
 
-function calibrate(
-  raw: Float64Array,
-  calibrator: TailCalibrator,
-  span: CalibrationSpan,
-): { probabilities: Float64Array; history: number[] } {
-  const probabilities = new Float64Array(raw.length);
-  let history = calibrator.snapshot();
-  for (let i = 0; i < raw.length; i++) {
-    if (i === span.snapshotAt) history = calibrator.snapshot();
-    probabilities[i] = calibrator.probability(raw[i]!);
-    if (i >= span.firstUpdate) calibrator.update(raw[i]!);
-  }
-  if (span.snapshotAt >= raw.length) history = calibrator.snapshot();
-  return { probabilities, history };
+/** A loaded model's history already holds the points up to `trainedTo`: only later ones update it. */
+function modelSpan(series: PreparedSeries, model: TrainedModel): CalibrationSpan {
+  const n = series.values.length;
+  const after = series.times.findIndex((t) => t > model.trainedTo);
+  return { firstUpdate: after < 0 ? n : after, snapshotAt: null };
 }
 
 /** Expected value and band from the first member that forecasts, the band calibrated on |z|. */
@@ -351,7 +381,7 @@ function bandOf(
   const pFlag = tailProbabilityFromScore(threshold);
   const lower = new Float64Array(n).fill(Number.NaN);
   const upper = new Float64Array(n).fill(Number.NaN);
-  let saved = calibrator.snapshot();
+  let saved: number[] = [];
   for (let i = 0; i < n; i++) {
     if (i === span.snapshotAt) saved = calibrator.snapshot();
     const e = source.expected[i]!;
@@ -364,7 +394,7 @@ function bandOf(
     const v = series.values[i]!;
     if (s > 0 && i >= span.firstUpdate) calibrator.update(Math.abs(v - e) / s);
   }
-  if (span.snapshotAt >= n) saved = calibrator.snapshot();
+  if (span.snapshotAt !== null && span.snapshotAt >= n) saved = calibrator.snapshot();
   return { expected: source.expected, spread: source.spread, lower, upper, history: saved };
 }
 

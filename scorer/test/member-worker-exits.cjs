@@ -1,0 +1,5 @@
+// An engine worker that comes up and exits when given work (member-pool.test.ts).
+const { parentPort } = require('node:worker_threads');
+
+parentPort.postMessage({ ready: true });
+parentPort.on('message', () => process.exit(3));
