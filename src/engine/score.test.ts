@@ -381,6 +381,25 @@ describe('output shape and invariants', () => {
       expectWellFormed(series);
     });
   });
+
+  it("gives the band to 7 significant digits of the series' scale and the values exactly", async () => {
+    for (const [scale, decimals] of [
+      [1, 6],
+      [50, 5],
+      [1e12, -6],
+    ] as const) {
+      const points = seriesWithSpike(700, 600).map(
+        ([t, v]): Point => [t, v === null ? null : (v * scale) / 50],
+      );
+      const { series } = await scoreSeries(points, { scoreFrom: at(100) });
+      const band = [...series.expected, ...series.lower, ...series.upper].filter((v) => v !== null);
+      expect(band.length).toBeGreaterThan(1000);
+      for (const v of band) expect(Math.round(v * 10 ** decimals) / 10 ** decimals).toBe(v);
+      // Not rounded any further than that, and the values are the input's.
+      expect(band.some((v) => Math.round(v * 10 ** (decimals - 1)) / 10 ** (decimals - 1) !== v)).toBe(true);
+      expect(series.value).toEqual(points.slice(100).map(([, v]) => v));
+    }
+  });
 });
 
 /** The contract's invariants for one scored series. */

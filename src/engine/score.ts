@@ -9,6 +9,7 @@ import {
   tailProbabilityFromScore,
   thresholdOf,
 } from '../contract';
+import { bandRounder, largestMagnitude } from './band-precision';
 import { TailCalibrator } from './calibration';
 import { scoreCausally } from './causal';
 import {
@@ -181,8 +182,12 @@ export async function trainModel(
 
 export function toScoredSeries(result: SlotScores, name: string, tags: Record<string, string>): ScoredSeries {
   const { series, firstSlot } = result;
-  const slice = (values: Float64Array) =>
-    Array.from(values.subarray(firstSlot), (v) => (Number.isNaN(v) ? null : v));
+  const slice = (values: Float64Array, round = (v: number) => v) =>
+    Array.from(values.subarray(firstSlot), (v) => (Number.isNaN(v) ? null : round(v)));
+  const band = bandRounder(
+    largestMagnitude(series.values.subarray(firstSlot)) ||
+      largestMagnitude(result.expected.subarray(firstSlot)),
+  );
   const anomaly = Array.from(result.anomaly.subarray(firstSlot), (a) => a === 1);
   const times = series.times.subarray(firstSlot);
   return {
@@ -192,9 +197,9 @@ export function toScoredSeries(result: SlotScores, name: string, tags: Record<st
     threshold: result.threshold,
     time: Array.from(times),
     value: slice(series.values),
-    expected: slice(result.expected),
-    lower: slice(result.lower),
-    upper: slice(result.upper),
+    expected: slice(result.expected, band),
+    lower: slice(result.lower, band),
+    upper: slice(result.upper, band),
     score: Array.from(result.score.subarray(firstSlot), (v) =>
       Number.isNaN(v) ? null : Math.round(v * 10) / 10,
     ),
