@@ -52,13 +52,13 @@ export interface Scorer {
   stop(): Promise<void>;
 }
 
-/** Runs the real scorer (scorer-process.ts) on a free loopback port against the given InfluxDB. */
+/** Runs the real scorer (`tidemark serve`, as users start it) on a free loopback port against the given InfluxDB. */
 export async function startScorer(influxUrl: string, token: string): Promise<Scorer> {
   const port = await freePort();
   const dataDir = await mkdtemp(join(tmpdir(), 'tidemark-e2e-scorer-'));
   const child: ChildProcess = spawn(
-    join(REPO, 'node_modules', '.bin', 'tsx'),
-    [join(__dirname, 'scorer-process.ts')],
+    process.execPath,
+    [join(REPO, 'scorer', 'bin', 'tidemark.cjs'), 'serve'],
     {
       cwd: REPO,
       env: {
@@ -99,7 +99,7 @@ export async function startScorer(influxUrl: string, token: string): Promise<Sco
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  child.kill('SIGKILL');
+  child.kill('SIGTERM'); // the bin passes it on to the server it started
   throw new Error(`the scorer did not answer /healthz within 30 s: ${stderr}`);
 }
 
