@@ -86,6 +86,7 @@ export class MemberPool {
     const slots = this.slots.splice(0);
     await Promise.all(slots.map((slot) => slot.worker.terminate()));
     for (const slot of slots) this.rerunHere(slot);
+    this.wakeIfAllReady();
   }
 
   private spawn(): Slot {
