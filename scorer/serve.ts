@@ -18,6 +18,9 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const logger = createLogger(config.logLevel);
   const deps = await createServices(config, logger);
   deps.memberPool.start();
+  void deps.memberPool.ready().then(() => {
+    if (config.scoreWorkers > 0) logger.info('engine workers ready', { workers: config.scoreWorkers });
+  });
   const orgIds = await deps.store.orgIds();
   const resumed = await deps.trainer.resume(orgIds);
   await deps.detectors.start(orgIds);
