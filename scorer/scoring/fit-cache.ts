@@ -1,4 +1,5 @@
 import type { TrainedModel } from '@tidemark/core/engine';
+import { LruMap } from './lru-map';
 
 /** How long a model fitted for a request is reused before the series is learned again. */
 export const DEFAULT_FIT_TTL_MS = 3_600_000;
@@ -16,32 +17,30 @@ interface Fit {
  * holds its calibration history, a few hundred kB).
  */
 export class FitCache {
-  private readonly fits = new Map<string, Fit>();
+  private readonly fits: LruMap<string, Fit>;
 
   constructor(
     private readonly ttlMs = DEFAULT_FIT_TTL_MS,
-    private readonly capacity = 128,
+    capacity = 128,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.fits = new LruMap(capacity);
+  }
 
   /** The fit stored under `key`, if it is fresh and learned only from data before `rangeFrom`. */
   get(key: string, rangeFrom: number): Fit | undefined {
-    const fit = this.fits.get(key);
+    const fit = this.fits.peek(key);
     if (!fit) return undefined;
     if (this.now() - fit.fittedAt > this.ttlMs) {
       this.fits.delete(key);
       return undefined;
     }
     if (fit.model.trainedTo >= rangeFrom) return undefined;
-    this.fits.delete(key);
-    this.fits.set(key, fit);
-    return fit;
+    return this.fits.get(key);
   }
 
   put(key: string, model: TrainedModel): void {
-    this.fits.delete(key);
     this.fits.set(key, { model, fittedAt: this.now() });
-    if (this.fits.size > this.capacity) this.fits.delete(this.fits.keys().next().value as string);
   }
 
   /** Fresh, usable fits whose keys start with `prefix` (one query's series). */

@@ -15,24 +15,15 @@ import {
   type TrainedModel,
 } from '@tidemark/core/engine';
 import { createLogger } from '../log';
+import { seasonalPoints } from '../test/app-harness';
 import { MemberPool } from './member-pool';
 
 const STEP = 60_000;
 const T0 = Date.UTC(2024, 0, 1);
 
-function seasonal(count: number, spikeAt: number): [number, number][] {
-  let seed = 5;
-  const noise = () => {
-    seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
-    return seed / 2 ** 31 - 0.5;
-  };
-  return Array.from({ length: count }, (_, i) => [
-    T0 + i * STEP,
-    50 + 10 * Math.sin((2 * Math.PI * i) / 96) + 2 * noise() + (i === spikeAt ? 60 : 0),
-  ]);
-}
-
-const points = seasonal(3000, 2700);
+const points = seasonalPoints('cpu', {}, T0, 3000, STEP, { 2700: 60 }).map(
+  ({ time, fields }): [number, number] => [time, Number(fields.value)],
+);
 let model: TrainedModel;
 let state: DetectorState;
 let task: MemberTask;

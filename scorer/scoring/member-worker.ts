@@ -5,26 +5,16 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { type Detector, loadMember, runMemberTask } from '@tidemark/core/engine';
+import { LruMap } from './lru-map';
 import type { WorkerReply, WorkerRequest } from './member-protocol';
 
-const LOADED_CAPACITY = 32;
-const loaded = new Map<number, Detector>();
+const loaded = new LruMap<number, Detector>(32, (detector) => detector.dispose());
 
 function detectorFor(request: WorkerRequest): Detector | undefined {
   const hit = loaded.get(request.key);
-  if (hit) {
-    loaded.delete(request.key);
-    loaded.set(request.key, hit);
-    return hit;
-  }
-  if (!request.state) return undefined;
+  if (hit || !request.state) return hit;
   const detector = loadMember(request.state);
   loaded.set(request.key, detector);
-  if (loaded.size > LOADED_CAPACITY) {
-    const [oldestKey, oldest] = loaded.entries().next().value as [number, Detector];
-    oldest.dispose();
-    loaded.delete(oldestKey);
-  }
   return detector;
 }
 
