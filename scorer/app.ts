@@ -1,10 +1,9 @@
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import { authenticate } from './auth/middleware';
 import type { AppDeps } from './deps';
+import { bodyLimit } from './http/body-limit';
 import { notFound, onError } from './http/on-error';
-import { ProblemError } from './http/problem';
 import { requestLog } from './http/request-log';
 import { openApiDocument } from './openapi';
 import { annotationRoutes } from './routes/annotations';
@@ -17,21 +16,8 @@ import { scoreRoutes } from './routes/score';
 /** Composes the scorer's HTTP API; every route lives in `routes/`, by feature. */
 export function createApp(deps: AppDeps) {
   const { config, logger, metrics } = deps;
-  const maxSize = config.limits.maxBodyBytes;
   const api = new Hono()
-    .use(
-      bodyLimit({
-        maxSize,
-        onError: () => {
-          throw new ProblemError({
-            status: 413,
-            slug: 'payload-too-large',
-            title: 'Request body too large',
-            detail: `The body is larger than MAX_BODY_BYTES (${maxSize} bytes). Send fewer points or a shorter range per request.`,
-          });
-        },
-      }),
-    )
+    .use(bodyLimit(config.limits.maxBodyBytes))
     .use(authenticate(deps.auth))
     .route('/', scoreRoutes(deps))
     .route('/', schemaRoutes(deps))
