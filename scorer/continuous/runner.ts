@@ -73,11 +73,15 @@ export async function runDetector(
       const points = [...outputPoints(definition, series)].filter(
         (p) => p.time >= chunkFrom && p.time < chunkTo,
       );
-      pointsWritten += await deps.influx.write(database, points, {
-        ...(definition.output.retentionPolicy ? { retentionPolicy: definition.output.retentionPolicy } : {}),
-        ...(signal ? { signal } : {}),
-      });
+      // Not aborted mid-request: influxd may apply a write whose client gave up, after the abort.
+      signal?.throwIfAborted();
+      pointsWritten += await deps.influx.write(
+        database,
+        points,
+        definition.output.retentionPolicy ? { retentionPolicy: definition.output.retentionPolicy } : {},
+      );
     }
+    signal?.throwIfAborted();
     await saveCheckpoint(chunkTo);
     until = chunkTo;
     chunks++;

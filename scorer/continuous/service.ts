@@ -12,7 +12,7 @@ import { escapeKey, escapeMeasurement, type InfluxClient, LineProtocolError } fr
 import type { Logger } from '../log';
 import type { Metrics } from '../metrics';
 import type { ScoringService } from '../scoring/score-service';
-import type { StateStore } from '../store';
+import { KeyedMutex, type StateStore } from '../store';
 import type { ProvisionedDetector } from './provisioning';
 import { type Checkpoint, runDetector } from './runner';
 
@@ -38,6 +38,8 @@ interface Scheduled {
   definition: ContinuousDetectorDefinition;
   timer: NodeJS.Timeout | null;
   running: Promise<void> | null;
+  /** Aborted when the detector is deleted: its run stops before its next write or checkpoint. */
+  removed: AbortController;
 }
 
 const conflict = (detail: string) =>
@@ -82,6 +84,9 @@ export class DetectorService {
   private readonly definitions;
   private readonly checkpoints;
   private readonly scheduled = new Map<string, Scheduled>();
+  private readonly inFlight = new Set<Promise<void>>();
+  /** Create, replace and delete of one detector one at a time, so a delete's cleanup is not raced. */
+  private readonly lifecycle = new KeyedMutex();
   private abort = new AbortController();
   private started = false;
 
@@ -140,6 +145,10 @@ export class DetectorService {
   async create(orgId: number, input: ContinuousDetectorInput): Promise<ContinuousDetector> {
     if (this.isProvisioned(orgId, input.id)) throw readOnly(input.id);
     checkWritable(input);
+    return this.lifecycle.run(`${orgId}/${input.id}`, () => this.createUnlocked(orgId, input));
+  }
+
+  private async createUnlocked(orgId: number, input: ContinuousDetectorInput): Promise<ContinuousDetector> {
     let created: ContinuousDetectorDefinition | null = null;
     await this.definitions.update(orgId, input.id, (current) => {
       if (current)
@@ -157,17 +166,27 @@ export class DetectorService {
     if (this.isProvisioned(orgId, id)) throw readOnly(id);
     if (input.id !== id) throw conflict(`The body's id "${input.id}" differs from the URL's "${id}".`);
     checkWritable(input);
-    if (!(await this.definitions.get(orgId, id))) throw notFound(id);
-    const definition = await this.definitions.put(orgId, id, input);
-    this.schedule(orgId, definition);
-    return this.describe(orgId, definition);
+    return this.lifecycle.run(`${orgId}/${id}`, async () => {
+      if (!(await this.definitions.get(orgId, id))) throw notFound(id);
+      const definition = await this.definitions.put(orgId, id, input);
+      this.schedule(orgId, definition);
+      return this.describe(orgId, definition);
+    });
   }
 
+  /**
+   * Deletes a detector once its run has stopped: the run is aborted and awaited (a write already
+   * sent to InfluxDB finishes first), so nothing is written and no checkpoint is saved after this
+   * returns, and re-creating the id starts from a fresh backfill.
+   */
   async remove(orgId: number, id: string): Promise<void> {
     if (this.isProvisioned(orgId, id)) throw readOnly(id);
-    if (!(await this.definitions.delete(orgId, id))) throw notFound(id);
-    await this.checkpoints.delete(orgId, id);
-    this.unschedule(orgId, id);
+    await this.lifecycle.run(`${orgId}/${id}`, async () => {
+      if (!(await this.definitions.get(orgId, id))) throw notFound(id);
+      await this.unschedule(orgId, id);
+      await this.checkpoints.delete(orgId, id);
+      await this.definitions.delete(orgId, id);
+    });
   }
 
   /** Definitions for annotations: every detector of the org, provisioned or not. */
@@ -188,19 +207,56 @@ export class DetectorService {
     this.started = false;
     this.abort.abort(new Error('scorer shutting down'));
     for (const entry of this.scheduled.values()) if (entry.timer) clearTimeout(entry.timer);
-    await Promise.allSettled([...this.scheduled.values()].map((e) => e.running));
+    await this.settled();
     this.abort = new AbortController(); // runs started by hand after a stop are not pre-aborted
   }
 
-  /** Runs one detector now (also what the schedule calls). */
-  async runNow(orgId: number, definition: ContinuousDetectorDefinition): Promise<void> {
+  /** Resolves when no run is in progress, including runs of detectors being deleted. */
+  async settled(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  /**
+   * Runs one detector now (also what the schedule calls). A run of the same detector still in
+   * progress is not doubled: its promise is returned.
+   */
+  runNow(orgId: number, definition: ContinuousDetectorDefinition): Promise<void> {
+    const entry = this.entryFor(orgId, definition);
+    if (!entry.running) {
+      const run = this.run(orgId, definition, entry.removed.signal);
+      this.inFlight.add(run);
+      entry.running = run.finally(() => {
+        this.inFlight.delete(run);
+        entry.running = null;
+      });
+    }
+    return entry.running;
+  }
+
+  private entryFor(orgId: number, definition: ContinuousDetectorDefinition): Scheduled {
+    const key = `${orgId}/${definition.id}`;
+    let entry = this.scheduled.get(key);
+    if (!entry) {
+      entry = { orgId, definition, timer: null, running: null, removed: new AbortController() };
+      this.scheduled.set(key, entry);
+    }
+    return entry;
+  }
+
+  private async run(
+    orgId: number,
+    definition: ContinuousDetectorDefinition,
+    removed: AbortSignal,
+  ): Promise<void> {
     const { logger, metrics } = this.options;
+    const signal = AbortSignal.any([this.abort.signal, removed]);
     const checkpoint: Checkpoint = (await this.checkpoints.get(orgId, definition.id)) ?? {
       scoredUntil: null,
       lastRunAt: null,
       lastError: null,
     };
     const save = async (patch: Partial<Checkpoint>) => {
+      signal.throwIfAborted(); // a deleted detector's checkpoint is not written again
       Object.assign(checkpoint, patch);
       await this.checkpoints.put(orgId, definition.id, checkpoint);
     };
@@ -216,7 +272,7 @@ export class DetectorService {
         checkpoint.scoredUntil,
         this.now(),
         (scoredUntil) => save({ scoredUntil, lastRunAt: this.now(), lastError: null }),
-        this.abort.signal,
+        signal,
       );
       await save({ lastRunAt: this.now(), lastError: null });
       metrics?.continuousRuns.inc({ detector: definition.id, result: 'ok' });
@@ -224,7 +280,7 @@ export class DetectorService {
         metrics?.continuousLag.set({ detector: definition.id }, (this.now() - result.scoredUntil) / 1000);
       logger.debug('continuous detector ran', { orgId, detector: definition.id, ...result });
     } catch (error) {
-      if (this.abort.signal.aborted) return;
+      if (signal.aborted) return;
       metrics?.continuousRuns.inc({ detector: definition.id, result: 'error' });
       logger.warn('continuous detector failed', { orgId, detector: definition.id, error });
       await save({
@@ -236,27 +292,28 @@ export class DetectorService {
 
   private schedule(orgId: number, definition: ContinuousDetectorDefinition): void {
     const key = `${orgId}/${definition.id}`;
-    const entry = this.scheduled.get(key) ?? { orgId, definition, timer: null, running: null };
+    const entry = this.entryFor(orgId, definition);
     if (entry.timer) clearTimeout(entry.timer);
     entry.definition = definition;
     entry.timer = null;
-    this.scheduled.set(key, entry);
     if (!this.started || !definition.enabled) return;
     const every = parseDuration(definition.schedule ?? definition.interval);
     const tick = () => {
       if (!this.started || this.scheduled.get(key) !== entry) return;
       // A run still going when the next is due is not doubled: the next tick catches up.
-      entry.running ??= this.runNow(orgId, entry.definition).finally(() => {
-        entry.running = null;
-      });
+      void this.runNow(orgId, entry.definition);
       entry.timer = setTimeout(tick, every - (this.now() % every));
     };
     entry.timer = setTimeout(tick, 0);
   }
 
-  private unschedule(orgId: number, id: string): void {
+  /** Stops a detector's schedule and its run in progress, and waits for that run to end. */
+  private async unschedule(orgId: number, id: string): Promise<void> {
     const entry = this.scheduled.get(`${orgId}/${id}`);
-    if (entry?.timer) clearTimeout(entry.timer);
+    if (!entry) return;
     this.scheduled.delete(`${orgId}/${id}`);
+    if (entry.timer) clearTimeout(entry.timer);
+    entry.removed.abort(new Error(`detector "${id}" was deleted`));
+    await entry.running;
   }
 }
