@@ -102,6 +102,31 @@ describe('validate and onError (→ problem+json)', () => {
     expect(problem.errors[0]?.path).toBe(path);
   });
 
+  it.each([
+    ['no Content-Type', {}, /this request has no Content-Type/],
+    ['text/plain', { 'content-type': 'text/plain' }, /this request has `Content-Type: text\/plain`/],
+    ['form encoding', { 'content-type': 'application/x-www-form-urlencoded' }, /x-www-form-urlencoded/],
+  ])(
+    'answers a JSON body sent with %s with a 415 that says to send application/json',
+    async (_, headers, names) => {
+      // A byte body: a string body would get `text/plain` from the Request constructor.
+      const body = new TextEncoder().encode('{"n":1}');
+      const response = await app.request('/things', { method: 'POST', body, headers });
+      expect(response.status).toBe(415);
+      expect(response.headers.get('content-type')).toBe('application/problem+json');
+      const problem = (await response.json()) as { type: string; detail: string };
+      expect(problem.type).toBe('urn:tidemark:problem:unsupported-media-type');
+      expect(problem.detail).toContain('`Content-Type: application/json`');
+      expect(problem.detail).toMatch(names);
+    },
+  );
+
+  it('takes JSON content types with parameters or a +json suffix', async () => {
+    for (const type of ['application/json; charset=utf-8', 'application/merge-patch+json']) {
+      expect((await post('{"n":2}', type)).status).toBe(200);
+    }
+  });
+
   it('answers malformed JSON with a 400 problem that says what to send', async () => {
     const response = await post('{"n":');
     expect(response.status).toBe(400);

@@ -15,6 +15,7 @@ export type ProblemSlug =
   | 'not-found'
   | 'conflict'
   | 'payload-too-large'
+  | 'unsupported-media-type'
   | 'limit-exceeded'
   | 'too-many-trainings'
   | 'unscorable'

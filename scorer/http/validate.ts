@@ -1,5 +1,5 @@
 import { zValidator } from '@hono/zod-validator';
-import type { ValidationTargets } from 'hono';
+import type { Context, ValidationTargets } from 'hono';
 import { z } from 'zod';
 import { ProblemError, validationProblem } from './problem';
 
@@ -35,13 +35,37 @@ const noProtoKeys = <S extends z.ZodType>(schema: S) =>
     return value;
   }, schema);
 
-/** `zValidator` whose failures become 400 problem+json listing every zod issue. */
+/** What Hono's validator reads as JSON: `application/json` or `application/<x>+json`, any parameters. */
+const JSON_MEDIA_TYPE = /^application\/([\w.-]+\+)?json$/i;
+
+/**
+ * Hono reads a body sent without a JSON content type as `{}`, which zod would report as a list
+ * of missing fields: say what is actually wrong instead.
+ */
+function requireJsonContentType(c: Context): void {
+  const contentType = c.req.header('content-type') ?? '';
+  if (JSON_MEDIA_TYPE.test(contentType.split(';')[0]?.trim() ?? '')) return;
+  throw new ProblemError({
+    status: 415,
+    slug: 'unsupported-media-type',
+    title: 'Unsupported media type',
+    detail: `The body must be JSON sent with \`Content-Type: application/json\`; this request has ${
+      contentType ? `\`Content-Type: ${contentType.slice(0, 100)}\`` : 'no Content-Type'
+    }.`,
+  });
+}
+
+/**
+ * `zValidator` whose failures become 400 problem+json listing every zod issue; a JSON body sent
+ * without a JSON content type is a 415.
+ */
 export function validate<Target extends keyof ValidationTargets, S extends z.ZodType>(
   target: Target,
   schema: S,
 ) {
   const checked = (target === 'json' ? noProtoKeys(schema) : schema) as S;
-  return zValidator(target, checked, (result) => {
+  return zValidator(target, checked, (result, c) => {
+    if (target === 'json') requireJsonContentType(c);
     if (!result.success) {
       throw new ProblemError(validationProblem(result.error as unknown as z.ZodError, WHERE[target]));
     }
