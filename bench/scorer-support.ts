@@ -44,6 +44,8 @@ export async function setUp() {
       HOST: '127.0.0.1',
       INFLUX_URL: influxd.url,
       TIDEMARK_TOKENS: TOKEN,
+      // The bench trains with the bearer token alone (no Grafana in front).
+      TOKEN_ONLY_ROLE: 'Editor',
       DATA_DIR: dataDir,
       LOG_LEVEL: 'warn',
     }),

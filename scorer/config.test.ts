@@ -35,6 +35,7 @@ describe('loadConfig', () => {
         idTokenIssuer: null,
         requireIdToken: false,
         defaultRole: 'Editor',
+        tokenOnlyRole: 'Viewer',
         defaultOrgId: 1,
       },
       store: { dataDir: '.tidemark', keepModelVersions: 5 },
@@ -67,6 +68,7 @@ describe('loadConfig', () => {
       GRAFANA_ID_ISSUER: 'https://grafana.example.com/',
       REQUIRE_ID_TOKEN: 'yes',
       DEFAULT_ROLE: 'Viewer',
+      TOKEN_ONLY_ROLE: 'Editor',
       DATA_DIR: '/var/lib/tidemark',
       DETECTORS_FILE: 'provisioning/detectors.yaml',
       MAX_POINTS: '1000',
@@ -83,6 +85,7 @@ describe('loadConfig', () => {
       idTokenIssuer: 'https://grafana.example.com/',
       requireIdToken: true,
       defaultRole: 'Viewer',
+      tokenOnlyRole: 'Editor',
     });
     expect(config.server).toEqual({ host: '127.0.0.1', port: 9000 });
     expect(config.limits).toMatchObject({ maxPoints: 1000, maxConcurrentTrainings: 4 });
@@ -104,6 +107,7 @@ describe('loadConfig', () => {
     [{ ...base, REQUIRE_ID_TOKEN: 'true' }, 'REQUIRE_ID_TOKEN', /needs GRAFANA_URL/],
     [{ ...base, REQUIRE_ID_TOKEN: 'maybe' }, 'REQUIRE_ID_TOKEN', /true or false/],
     [{ ...base, DEFAULT_ROLE: 'Root' }, 'DEFAULT_ROLE', /Viewer/],
+    [{ ...base, TOKEN_ONLY_ROLE: 'None' }, 'TOKEN_ONLY_ROLE', /Viewer/],
     [{ ...base, MAX_POINTS: '0' }, 'MAX_POINTS', />=10/],
     [{ ...base, LOG_LEVEL: 'loud' }, 'LOG_LEVEL', /debug/],
   ])('refuses %j at %s', (env, variable, message) => {

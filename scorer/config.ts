@@ -16,6 +16,7 @@ const boolean = z
   .toLowerCase()
   .refine((text) => ['true', 'false', '1', '0', 'yes', 'no'].includes(text), 'expected true or false')
   .transform((text) => ['true', '1', 'yes'].includes(text));
+const role = z.enum(['Viewer', 'Editor', 'Admin']);
 const httpUrl = z.url({
   protocol: /^https?$/,
   error: 'expected an http(s) URL such as http://localhost:8086',
@@ -58,7 +59,10 @@ export const envSchema = z.object({
   /** Grafana's `root_url` when it differs from GRAFANA_URL (the ID token's `iss`). */
   GRAFANA_ID_ISSUER: optional(z.string().min(1)),
   REQUIRE_ID_TOKEN: withDefault(boolean, 'false'),
-  DEFAULT_ROLE: withDefault(z.enum(['Viewer', 'Editor', 'Admin']), 'Editor'),
+  /** Role of a verified ID token without a `role` claim (Grafana's reqRole routes checked it). */
+  DEFAULT_ROLE: withDefault(role, 'Editor'),
+  /** Role of a caller known only by the bearer token: above Viewer, the token alone may write. */
+  TOKEN_ONLY_ROLE: withDefault(role, 'Viewer'),
   DEFAULT_ORG_ID: withDefault(int(0, Number.MAX_SAFE_INTEGER), '1'),
   DATA_DIR: withDefault(z.string().min(1), '.tidemark'),
   DETECTORS_FILE: optional(z.string().min(1)),
@@ -117,6 +121,7 @@ export interface Config {
     idTokenIssuer: string | null;
     requireIdToken: boolean;
     defaultRole: Role;
+    tokenOnlyRole: Role;
     defaultOrgId: number;
   };
   store: { dataDir: string; keepModelVersions: number };
@@ -173,6 +178,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       idTokenIssuer: e.GRAFANA_ID_ISSUER ?? e.GRAFANA_URL ?? null,
       requireIdToken: e.REQUIRE_ID_TOKEN,
       defaultRole: e.DEFAULT_ROLE,
+      tokenOnlyRole: e.TOKEN_ONLY_ROLE,
       defaultOrgId: e.DEFAULT_ORG_ID,
     },
     store: { dataDir: e.DATA_DIR, keepModelVersions: e.KEEP_MODEL_VERSIONS },

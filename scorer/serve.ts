@@ -36,6 +36,12 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const port = typeof address === 'object' && address ? address.port : config.server.port;
   const url = `http://${config.server.host === '0.0.0.0' ? '127.0.0.1' : config.server.host}:${port}`;
   logger.info('tidemark scorer listening', { url, resumedJobs: resumed, config: redactConfig(config) });
+  if (config.auth.tokenOnlyRole !== 'Viewer') {
+    logger.warn('TOKEN_ONLY_ROLE lets the bearer token alone act above Viewer', {
+      tokenOnlyRole: config.auth.tokenOnlyRole,
+      fix: 'keep TOKEN_ONLY_ROLE=Viewer and forward ID tokens (idForwarding, GRAFANA_URL) unless every token holder may write',
+    });
+  }
   let closing: Promise<void> | null = null;
   return {
     url,

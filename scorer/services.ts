@@ -83,6 +83,7 @@ export async function createServices(
       checkToken: createTokenChecker(auth.tokens),
       requireIdToken: auth.requireIdToken,
       defaultRole: auth.defaultRole,
+      tokenOnlyRole: auth.tokenOnlyRole,
       defaultOrgId: auth.defaultOrgId,
       ...(auth.grafanaUrl
         ? {

@@ -30,6 +30,7 @@ function appWith(overrides: Partial<AuthOptions> = {}) {
       },
       requireIdToken: false,
       defaultRole: 'Editor',
+      tokenOnlyRole: 'Viewer',
       defaultOrgId: 1,
       ...overrides,
     }),
@@ -72,16 +73,27 @@ describe('authenticate', () => {
     await expectProblem(response, 401, /not one of the scorer tokens/);
   });
 
-  it('without an ID token, identifies the caller by token with the default org and role', async () => {
+  it('without an ID token, identifies the caller by token as a Viewer of the default org', async () => {
     const response = await appWith().request('/things', { headers: headers() });
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({
       orgId: 1,
       subject: null,
       login: null,
-      role: 'Editor',
+      role: 'Viewer',
       via: 'token',
     });
+  });
+
+  it('refuses writes by the bearer token alone, saying how to send an ID token', async () => {
+    const response = await appWith().request('/things', { method: 'POST', headers: headers() });
+    await expectProblem(response, 403, /you are Viewer.*no X-Grafana-Id.*TOKEN_ONLY_ROLE/);
+  });
+
+  it('lets the bearer token alone write only when TOKEN_ONLY_ROLE says so', async () => {
+    const app = appWith({ tokenOnlyRole: 'Editor' });
+    expect((await app.request('/things', { method: 'POST', headers: headers() })).status).toBe(200);
+    expect((await app.request('/things', { method: 'DELETE', headers: headers() })).status).toBe(403);
   });
 
   it('with a valid ID token, takes org, user and role from it', async () => {

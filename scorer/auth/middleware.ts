@@ -13,8 +13,10 @@ export interface AuthOptions {
   idToken?: IdTokenOptions;
   /** Refuse requests without a valid `X-Grafana-Id`. */
   requireIdToken: boolean;
-  /** Role for callers known only by the bearer token, and for ID tokens without a `role` claim. */
+  /** Role for verified ID tokens without a `role` claim. */
   defaultRole: Role;
+  /** Role for callers known only by the bearer token (no `X-Grafana-Id`): Viewer unless the operator says otherwise. */
+  tokenOnlyRole: Role;
   /** Org for callers known only by the bearer token. */
   defaultOrgId: number;
 }
@@ -94,7 +96,7 @@ export function authenticate(options: AuthOptions): MiddlewareHandler<AuthEnv> {
         orgId: options.defaultOrgId,
         subject: null,
         login: null,
-        role: options.defaultRole,
+        role: options.tokenOnlyRole,
         via: 'token',
       },
     );
@@ -107,11 +109,16 @@ export function requireRole(required: Role): MiddlewareHandler<AuthEnv> {
   return async (c, next) => {
     const caller = c.get('caller');
     if (!roleAtLeast(caller.role, required)) {
+      // Without an ID token the role is TOKEN_ONLY_ROLE, not the user's: say how to get the real one.
+      const fix =
+        caller.via === 'token'
+          ? "The request has no X-Grafana-Id, so it counts as TOKEN_ONLY_ROLE: enable Grafana's idForwarding and set GRAFANA_URL, or (trusted callers only) raise TOKEN_ONLY_ROLE."
+          : 'Ask an org admin for access.';
       throw new ProblemError({
         status: 403,
         slug: 'forbidden',
         title: 'Forbidden',
-        detail: `This needs the ${required} role in Grafana; you are ${caller.role}. Ask an org admin for access.`,
+        detail: `This needs the ${required} role in Grafana; you are ${caller.role}. ${fix}`,
       });
     }
     await next();

@@ -1,13 +1,15 @@
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { extname, join, normalize } from 'node:path';
+import { type GrafanaRole, matchRoute, type PluginRoute, roleAllows } from '../grafana-routes';
 
 /**
  * A loopback stand-in for Grafana's data-source proxy, following Grafana's documented contract for
  * frontend data sources with plugin.json routes:
  *
  * - `/api/datasources/proxy/uid/<uid>/<route path>/<rest>` is forwarded to `<route url>/<rest>` with
- *   the query string;
+ *   the query string, the route chosen by method and path, and refused with a 403 when the signed-in
+ *   user's role is below its `reqRole` (see ../grafana-routes.ts);
  * - the route's headers are added, with `{{ .SecureJsonData.x }}` / `{{ .JsonData.x }}` filled from
  *   the data source's settings (here: `Authorization: Bearer <token>`);
  * - the browser's `Authorization` and `Cookie` headers never reach the upstream;
@@ -16,17 +18,13 @@ import { extname, join, normalize } from 'node:path';
  *
  * It also serves the harness page, so the browser calls it same-origin as it calls Grafana.
  */
-export interface ProxyRoute {
-  path: string;
-  url: string;
-  headers: Array<{ name: string; content: string }>;
-}
-
 export interface DataSourceSettings {
   uid: string;
   jsonData: Record<string, string>;
   secureJsonData: Record<string, string>;
-  routes: ProxyRoute[];
+  routes: PluginRoute[];
+  /** The signed-in user's org role (default Viewer: what every dashboard user has). */
+  role?: GrafanaRole;
 }
 
 export interface GrafanaProxy {
@@ -73,8 +71,12 @@ export async function startGrafanaProxy(
 
   const forward = async (request: IncomingMessage, response: ServerResponse, url: URL) => {
     const rest = url.pathname.slice(prefix.length);
-    const route = settings.routes.find((r) => rest === r.path || rest.startsWith(`${r.path}/`));
-    if (!route) return json(response, 404, { message: 'Data source route not found' });
+    const route = matchRoute(settings.routes, request.method ?? 'GET', rest);
+    // Grafana would send it to the data source's own URL without the route's headers; it has none.
+    if (!route) return json(response, 502, { message: 'Bad Gateway' });
+    if (!roleAllows(route, settings.role ?? 'Viewer')) {
+      return json(response, 403, { message: 'plugin proxy route access denied' });
+    }
     const target = new URL(
       fill(route.url, settings).replace(/\/$/, '') + rest.slice(route.path.length) + url.search,
     );
@@ -82,7 +84,7 @@ export async function startGrafanaProxy(
     for (const [name, value] of Object.entries(request.headers)) {
       if (!STRIPPED.includes(name) && typeof value === 'string') headers.set(name, value);
     }
-    for (const header of route.headers) headers.set(header.name, fill(header.content, settings));
+    for (const header of route.headers ?? []) headers.set(header.name, fill(header.content, settings));
     const body = ['GET', 'HEAD'].includes(request.method ?? 'GET') ? undefined : await readBody(request);
     let upstream: Response;
     try {

@@ -76,3 +76,45 @@ test('answers 502 when the scorer is unreachable', async ({ request }) => {
   expect(response.status()).toBe(502);
   await dead.close();
 });
+
+test.describe('refuses what the signed-in role may not do, before it reaches the scorer', () => {
+  const cases: Array<[role: 'Viewer' | 'Editor' | 'Admin', method: string, path: string, status: number]> = [
+    ['Viewer', 'GET', 'api/v1/models', 200],
+    ['Viewer', 'POST', 'api/v1/score', 200],
+    ['Viewer', 'POST', 'api/v1/score/points', 200],
+    ['Viewer', 'POST', 'api/v1/models', 403],
+    ['Viewer', 'POST', 'api/v1/detectors', 403],
+    ['Viewer', 'PUT', 'api/v1/detectors/cpu', 403],
+    ['Viewer', 'DELETE', 'api/v1/models/cpu', 403],
+    ['Editor', 'POST', 'api/v1/models', 200],
+    ['Editor', 'PUT', 'api/v1/detectors/cpu', 200],
+    ['Editor', 'DELETE', 'api/v1/detectors/cpu', 403],
+    ['Admin', 'DELETE', 'api/v1/detectors/cpu', 200],
+  ];
+  for (const [role, method, path, status] of cases) {
+    test(`${role} ${method} /${path} → ${status}`, async ({ request }) => {
+      const asRole = await startGrafanaProxy({
+        uid: 'tm',
+        jsonData: { scorerUrl: upstreamUrl },
+        secureJsonData: { token: 'route-token-0123456789' },
+        routes: datasourcePluginJson.routes,
+        role,
+      });
+      try {
+        const response = await request.fetch(`${asRole.url}/api/datasources/proxy/uid/tm/scorer/${path}`, {
+          method,
+          ...(method === 'GET' ? {} : { data: {} }),
+        });
+        expect(response.status()).toBe(status);
+        if (status === 403) {
+          expect(received).toBeUndefined();
+        } else {
+          expect(received?.url).toBe(`/${path}`);
+          expect(received?.headers.authorization).toBe('Bearer route-token-0123456789');
+        }
+      } finally {
+        await asRole.close();
+      }
+    });
+  }
+});
