@@ -72,6 +72,18 @@ async function runQuery(data: RuleData, from: number, to: number): Promise<Label
   }));
 }
 
+const legacySeries = 'written without org';
+
+/** A point as a continuous detector writes it, for the first provisioned detector and host. */
+function writtenScore(time: number, org: { org?: string }, score: number) {
+  return {
+    measurement: 'tidemark_anomaly',
+    tags: { ...org, detector: provisioned[0]!.definition.id, series: legacySeries, host: HOSTS[0]! },
+    time,
+    fields: { value: 1, expected: 1, lower: 0, upper: 2, score, anomaly: 1 },
+  };
+}
+
 /** Moves the simulated clock to `time`: the feeder writes up to it, then every detector runs. */
 async function advanceTo(time: number) {
   await feeder.writeRange(now, time);
@@ -133,6 +145,8 @@ describe('feeder → influxd → continuous detectors → alert rule', () => {
 
   it('before the anomaly: every series has recent scores, and none is past the threshold', async () => {
     await advanceTo(anomaly.start);
+    // Org 2's detector of the same id scored the same series high: not org 1's alert.
+    await influx.write(DATABASE, [writtenScore(now - MINUTE, { org: '2' }, 99)]);
     const instances = await evaluateRule(scoreRule, now, runQuery);
     expect(instances).toHaveLength(provisioned.length * HOSTS.length);
     for (const instance of instances) {
@@ -165,6 +179,15 @@ describe('feeder → influxd → continuous detectors → alert rule', () => {
     expect(values.U).toBeGreaterThan(values.L!);
     expect(values.V! > values.U! || values.V! < values.L!).toBe(true);
   }, 60_000);
+
+  it("fires on points an older scorer wrote without the org tag (they are org 1's)", async () => {
+    const later = now + 30 * MINUTE;
+    await influx.write(DATABASE, [writtenScore(later - MINUTE, {}, 99)]);
+    const firing = (await evaluateRule(scoreRule, later, runQuery)).filter((i) => i.firing);
+    expect(firing.map((i) => i.labels)).toEqual([
+      { detector: provisioned[0]!.definition.id, host: HOSTS[0], series: legacySeries },
+    ]);
+  });
 
   it('"detector stopped" stays quiet while detectors write, and has no data once they stop', async () => {
     const running = await evaluateRule(stoppedRule, now, runQuery);

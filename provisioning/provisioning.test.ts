@@ -247,6 +247,26 @@ describe('alerting', () => {
     }
   });
 
+  it("reads only its org's scores (and the untagged ones an older scorer wrote, which are org 1's)", () => {
+    const provider = readYaml<{ providers: Array<{ orgId: number }> }>(
+      'provisioning/grafana/dashboards/tidemark.yaml',
+    ).providers[0]!;
+    const ownOrg = (org: number) => `("org" = '${org}' OR "org" = '')`;
+    for (const group of alerting.groups)
+      for (const rule of group.rules)
+        for (const data of rule.data.filter((d) => d.model.query))
+          expect(data.model.query).toContain(ownOrg(group.orgId));
+    const queries = dashboards.flatMap(([, d]) => [
+      ...allPanels(d.panels).flatMap((p) => (p.targets ?? []).map((t) => t.query)),
+      ...d.templating.list.map((v) => v.query),
+    ]);
+    const onScores = queries.filter(
+      (q): q is string => typeof q === 'string' && q.includes('tidemark_anomaly'),
+    );
+    expect(onScores.length).toBeGreaterThan(0);
+    for (const query of onScores) expect(query).toContain(ownOrg(provider.orgId));
+  });
+
   it('chains its expressions: every input and the condition exist, in order', () => {
     for (const rule of rules) {
       const seen = new Set<string>();

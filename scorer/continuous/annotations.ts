@@ -7,6 +7,7 @@ import {
 import { explainPoint } from '@tidemark/core/engine';
 import type { InfluxClient, InfluxSeries } from '../influx';
 import { epochMsLiteral, qualifiedMeasurement, quoteIdentifier, quoteString } from '../influx/escape';
+import { writtenByOrg } from './output';
 
 interface Row {
   time: number;
@@ -71,9 +72,35 @@ export function regionsOf(
   }));
 }
 
+/**
+ * One org's written series: InfluxDB keeps points written before the `org` tag apart from those
+ * after; they are one series here, and an interval written both ways counts once.
+ */
+function mergeOrgTag(series: InfluxSeries[]): Array<{ tags: Record<string, string>; rows: Row[] }> {
+  const merged = new Map<string, { tags: Record<string, string>; rows: Map<number, Row> }>();
+  for (const one of series) {
+    const { org, ...tags } = one.tags ?? {};
+    const key = JSON.stringify(Object.entries(tags).sort(([a], [b]) => (a < b ? -1 : 1)));
+    const entry = merged.get(key) ?? { tags, rows: new Map<number, Row>() };
+    merged.set(key, entry);
+    for (const row of rows(one)) if (org || !entry.rows.has(row.time)) entry.rows.set(row.time, row);
+  }
+  return [...merged.values()].map(({ tags, rows: byTime }) => ({
+    tags,
+    rows: [...byTime.values()].sort((a, b) => a.time - b.time),
+  }));
+}
+
+/** Whose written points to read: the caller's org, and the org untagged (older) points belong to. */
+export interface OutputOwner {
+  orgId: number;
+  legacyOrgId: number;
+}
+
 /** Anomaly regions a continuous detector wrote in [from, to), read back from its output measurement. */
 export async function detectorRegions(
   influx: InfluxClient,
+  owner: OutputOwner,
   definition: ContinuousDetectorDefinition,
   database: string,
   from: number,
@@ -84,15 +111,16 @@ export async function detectorRegions(
   const text =
     `SELECT "score", "value", "expected", "lower", "upper" FROM ${qualifiedMeasurement(database, output.retentionPolicy, output.measurement)} ` +
     `WHERE time >= ${epochMsLiteral(Math.floor(from))} AND time < ${epochMsLiteral(Math.ceil(to))} ` +
+    `AND ${writtenByOrg(owner.orgId, owner.legacyOrgId)} ` +
     `AND ${quoteIdentifier('detector')}::tag = ${quoteString(definition.id)} AND "anomaly" = 1 GROUP BY *`;
   const series = await influx.querySeries(text, { database, ...(signal ? { signal } : {}) });
   const detector = detectorIdSchema.parse(definition.detector.id);
-  return series.flatMap((one) => {
-    const tags = { ...(one.tags ?? {}) };
+  return mergeOrgTag(series).flatMap((one) => {
+    const tags = { ...one.tags };
     const name = tags.series ?? definition.id;
     delete tags.series;
     delete tags.detector;
-    return regionsOf(rows(one), parseDuration(definition.interval), detector).map((region) => ({
+    return regionsOf(one.rows, parseDuration(definition.interval), detector).map((region) => ({
       ...region,
       series: name,
       tags,

@@ -1,26 +1,39 @@
 import type { ContinuousDetectorDefinition, ScoredSeries } from '@tidemark/core';
+import { quoteIdentifier, quoteString } from '../influx/escape';
 import type { LinePoint } from '../influx/line-protocol';
 
 /** Tag keys the output measurement uses itself; a series tag with one of these names gets `tag_`. */
-const RESERVED = new Set(['detector', 'series']);
+const RESERVED = new Set(['org', 'detector', 'series']);
 
-export function outputTags(detectorId: string, series: ScoredSeries): Record<string, string> {
+export function outputTags(orgId: number, detectorId: string, series: ScoredSeries): Record<string, string> {
   const tags: Record<string, string> = {};
   for (const [key, value] of Object.entries(series.tags))
     tags[RESERVED.has(key) ? `tag_${key}` : key] = value;
-  return { ...tags, detector: detectorId, series: series.name };
+  return { ...tags, org: String(orgId), detector: detectorId, series: series.name };
+}
+
+/**
+ * The InfluxQL condition selecting what one org's detectors wrote: its `org` tag. Points written
+ * before the tag existed have none; they count as the legacy org's (DEFAULT_ORG_ID), the only org
+ * a scorer without ID tokens served.
+ */
+export function writtenByOrg(orgId: number, legacyOrgId: number): string {
+  const tag = `${quoteIdentifier('org')}::tag`;
+  const own = `${tag} = ${quoteString(String(orgId))}`;
+  return orgId === legacyOrgId ? `(${own} OR ${tag} = '')` : own;
 }
 
 /**
  * The points a continuous detector writes: one per interval with a value, fields value, expected,
- * lower, upper, score and anomaly (1 or 0, so alert rules can `max()` it). Writing the same
- * interval again overwrites it: InfluxDB keys a point by measurement, tags and time.
+ * lower, upper, score and anomaly (1 or 0, so alert rules can `max()` it), tagged with its org.
+ * Writing the same interval again overwrites it: InfluxDB keys a point by measurement, tags and time.
  */
 export function* outputPoints(
+  orgId: number,
   definition: ContinuousDetectorDefinition,
   series: ScoredSeries,
 ): Generator<LinePoint> {
-  const tags = outputTags(definition.id, series);
+  const tags = outputTags(orgId, definition.id, series);
   for (let i = 0; i < series.time.length; i++) {
     const value = series.value[i] ?? null;
     if (value === null) continue;

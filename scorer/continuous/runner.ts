@@ -70,7 +70,7 @@ export async function runDetector(
       signal ? { signal } : {},
     );
     for (const series of response.series) {
-      const points = [...outputPoints(definition, series)].filter(
+      const points = [...outputPoints(orgId, definition, series)].filter(
         (p) => p.time >= chunkFrom && p.time < chunkTo,
       );
       // Not aborted mid-request: influxd may apply a write whose client gave up, after the abort.

@@ -275,13 +275,16 @@ export class DetectorService {
         signal,
       );
       await save({ lastRunAt: this.now(), lastError: null });
-      metrics?.continuousRuns.inc({ detector: definition.id, result: 'ok' });
+      metrics?.continuousRuns.inc({ org: String(orgId), detector: definition.id, result: 'ok' });
       if (result.scoredUntil !== null)
-        metrics?.continuousLag.set({ detector: definition.id }, (this.now() - result.scoredUntil) / 1000);
+        metrics?.continuousLag.set(
+          { org: String(orgId), detector: definition.id },
+          (this.now() - result.scoredUntil) / 1000,
+        );
       logger.debug('continuous detector ran', { orgId, detector: definition.id, ...result });
     } catch (error) {
       if (signal.aborted) return;
-      metrics?.continuousRuns.inc({ detector: definition.id, result: 'error' });
+      metrics?.continuousRuns.inc({ org: String(orgId), detector: definition.id, result: 'error' });
       logger.warn('continuous detector failed', { orgId, detector: definition.id, error });
       await save({
         lastRunAt: this.now(),

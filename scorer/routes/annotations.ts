@@ -29,14 +29,17 @@ export function annotationRoutes({
     validate('query', querySchema),
     async (c) => {
       const { from, to, detector } = c.req.valid('query');
-      const definitions = (await detectors.definitionsOf(c.get('caller').orgId)).filter(
+      const owner = { orgId: c.get('caller').orgId, legacyOrgId: config.auth.defaultOrgId };
+      const definitions = (await detectors.definitionsOf(owner.orgId)).filter(
         (d) => !detector || d.id === detector,
       );
       const regions: AnnotationRegion[] = [];
       for (const definition of definitions) {
         const database = definition.output.database ?? config.influx.database ?? definition.query.database;
         try {
-          regions.push(...(await detectorRegions(influx, definition, database, from, to, c.req.raw.signal)));
+          regions.push(
+            ...(await detectorRegions(influx, owner, definition, database, from, to, c.req.raw.signal)),
+          );
         } catch (error) {
           // Nothing written yet (no database or measurement): no regions, not an error.
           if (!(error instanceof InfluxError && error.kind === 'not-found')) throw error;

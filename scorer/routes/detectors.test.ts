@@ -78,7 +78,7 @@ describe('continuous detectors API', () => {
     );
     const series = result?.series ?? [];
     expect(series.map((s) => s.tags)).toEqual([
-      { detector: 'cpu-a', host: 'a', series: 'cpu value {host=a}' },
+      { detector: 'cpu-a', host: 'a', org: '1', series: 'cpu value {host=a}' },
     ]);
     expect(series[0]?.values.length).toBe(60); // a first run backfills maxBackfill (1 h)
     // Running again is idempotent: nothing new to score, nothing duplicated.
