@@ -42,6 +42,9 @@ interface Scheduled {
   removed: AbortController;
 }
 
+/** The longest delay setTimeout takes (2^31 − 1 ms, about 24.8 days). */
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
 const conflict = (detail: string) =>
   new ProblemError({ status: 409, slug: 'conflict', title: 'Conflict', detail });
 const readOnly = (id: string) =>
@@ -301,11 +304,20 @@ export class DetectorService {
     entry.timer = null;
     if (!this.started || !definition.enabled) return;
     const every = parseDuration(definition.schedule ?? definition.interval);
+    // setTimeout runs a delay past MAX_TIMEOUT_MS after 1 ms: a long schedule waits in hops.
+    const waitUntil = (dueAt: number) => {
+      const left = dueAt - this.now();
+      entry.timer =
+        left > MAX_TIMEOUT_MS
+          ? setTimeout(() => waitUntil(dueAt), MAX_TIMEOUT_MS)
+          : setTimeout(tick, Math.max(0, left));
+    };
     const tick = () => {
       if (!this.started || this.scheduled.get(key) !== entry) return;
       // A run still going when the next is due is not doubled: the next tick catches up.
       void this.runNow(orgId, entry.definition);
-      entry.timer = setTimeout(tick, every - (this.now() % every));
+      const now = this.now();
+      waitUntil(now + every - (now % every));
     };
     entry.timer = setTimeout(tick, 0);
   }

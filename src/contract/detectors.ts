@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseDuration } from './duration';
 
 /** Every detector the engine knows, by id. `ensemble` is the default. */
 export const DETECTOR_IDS = ['ensemble', 'robust', 'isolation-forest', 'lstm'] as const;
@@ -15,11 +16,23 @@ export const sensitivitySchema = z.enum(['low', 'medium', 'high']);
 export type Sensitivity = z.infer<typeof sensitivitySchema>;
 export const DEFAULT_SENSITIVITY: Sensitivity = 'medium';
 
-/** A duration such as `30m`, `6h`, `7d`, `2w`. */
+const durationIssue = (text: string) => {
+  try {
+    parseDuration(text);
+    return null;
+  } catch (error) {
+    return (error as Error).message;
+  }
+};
+
+/** A duration such as `30m`, `6h`, `7d`, `2w`: longer than zero, at most 365 days. */
 export const durationSchema = z
   .string()
   .regex(/^\d+(ms|s|m|h|d|w)$/, 'expected a duration such as 90s, 30m, 6h, 7d or 2w')
-  .refine((text) => !/^0+[a-z]+$/.test(text), 'a duration must be longer than zero');
+  .superRefine((text, ctx) => {
+    const issue = durationIssue(text);
+    if (issue) ctx.addIssue({ code: 'custom', message: issue });
+  });
 
 export const detectorParamsSchema = z
   .object({

@@ -1,6 +1,7 @@
 import { seededRandom } from '../engine/test-support';
 import { durationSchema } from './detectors';
 import { formatDuration, parseDuration } from './duration';
+import { MAX_DURATION_MS } from './time-bounds';
 
 const SECOND = 1_000;
 const MINUTE = 60 * SECOND;
@@ -28,6 +29,24 @@ describe('parseDuration', () => {
   );
 });
 
+describe('duration bounds', () => {
+  it.each(['365d', '52w', '8760h', '525600m'])('accepts %j (at most 365 days)', (text) => {
+    expect(parseDuration(text)).toBeLessThanOrEqual(MAX_DURATION_MS);
+    expect(durationSchema.safeParse(text).success).toBe(true);
+  });
+
+  it.each(['366d', '53w', '8761h', '99999999999999999999d', `${'9'.repeat(400)}ms`])(
+    'refuses %j with the bound in the message',
+    (text) => {
+      expect(() => parseDuration(text)).toThrow('it must be at most 365d');
+      const result = durationSchema.safeParse(text);
+      expect(result.error?.issues.map((issue) => issue.message)).toEqual([
+        `invalid duration "${text}": it must be at most 365d`,
+      ]);
+    },
+  );
+});
+
 describe('formatDuration', () => {
   it.each([
     [0, '0ms'],
@@ -47,7 +66,8 @@ describe('formatDuration', () => {
     const random = seededRandom(11);
     const units = [1, SECOND, MINUTE, HOUR, DAY, 7 * DAY];
     for (let k = 0; k < 500; k++) {
-      const ms = (1 + Math.floor(random() * 1000)) * units[Math.floor(random() * units.length)]!;
+      const unit = units[Math.floor(random() * units.length)]!;
+      const ms = Math.min(1 + Math.floor(random() * 1000), Math.floor(MAX_DURATION_MS / unit)) * unit;
       expect(parseDuration(formatDuration(ms))).toBe(ms);
     }
   });

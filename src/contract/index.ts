@@ -8,4 +8,5 @@ export * from './query';
 export * from './requests';
 export * from './score-scale';
 export * from './series';
+export * from './time-bounds';
 export * from './version';

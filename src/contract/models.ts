@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { DEFAULT_DETECTOR, detectorIdSchema, detectorSpecSchema } from './detectors';
 import { seriesQuerySchema } from './query';
 import { timeRangeSchema } from './requests';
+import { durationMsSchema } from './time-bounds';
 
 /** Ids of stored things (models, jobs, continuous detectors): safe as file names and in URLs. */
 export const recordIdSchema = z
@@ -17,7 +18,7 @@ export const trainRequestSchema = z
     query: seriesQuerySchema,
     /** The training data: the model learns what is normal from this range. */
     range: timeRangeSchema,
-    intervalMs: z.number().int().positive(),
+    intervalMs: durationMsSchema,
     detector: detectorSpecSchema.default({ id: DEFAULT_DETECTOR, params: {} }),
   })
   .strict();

@@ -2,11 +2,15 @@ import { z } from 'zod';
 import { detectorSpecSchema } from './detectors';
 import { seriesQuerySchema } from './query';
 import { noticeSchema, pointsSchema, scoredSeriesSchema } from './series';
+import { durationMsSchema, epochMsSchema, MAX_TIME_MS, MIN_TIME_MS } from './time-bounds';
 
-/** Epoch milliseconds, or an ISO-8601 date-time string. */
+/** Epoch milliseconds, or an ISO-8601 date-time string; from 1900 to 2262 (see time-bounds.ts). */
 export const instantSchema = z.union([
-  z.number().finite(),
-  z.iso.datetime({ offset: true }).transform((text) => Date.parse(text)),
+  epochMsSchema,
+  z.iso
+    .datetime({ offset: true })
+    .transform((text) => Date.parse(text))
+    .refine((ms) => ms >= MIN_TIME_MS && ms <= MAX_TIME_MS, 'must be a date from 1900-01-01 to 2262-01-01'),
 ]);
 
 export const timeRangeSchema = z
@@ -21,7 +25,7 @@ export const scoreRequestSchema = z
     query: seriesQuerySchema,
     range: timeRangeSchema,
     /** Grafana's `$__interval` in milliseconds: points are aggregated to this step. */
-    intervalMs: z.number().int().positive(),
+    intervalMs: durationMsSchema,
     detector: detectorSpecSchema.default({ id: 'ensemble', params: {} }),
   })
   .strict();
@@ -44,7 +48,7 @@ export const scorePointsRequestSchema = z
           .strict(),
       )
       .min(1),
-    intervalMs: z.number().int().positive().optional(),
+    intervalMs: durationMsSchema.optional(),
     detector: detectorSpecSchema.default({ id: 'ensemble', params: {} }),
   })
   .strict();

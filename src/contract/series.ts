@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { detectorIdSchema } from './detectors';
+import { epochMsSchema } from './time-bounds';
 
 /** A notice shown to the user beside the result (Grafana renders them as frame notices). */
 export const noticeSchema = z.object({
@@ -44,5 +45,5 @@ export const scoredSeriesSchema = z.object({
 export type ScoredSeries = z.infer<typeof scoredSeriesSchema>;
 
 /** Points sent inline, as `[epochMs, value]` pairs; `null` values are gaps. */
-export const pointsSchema = z.array(z.tuple([z.number(), z.number().nullable()]));
+export const pointsSchema = z.array(z.tuple([epochMsSchema, z.number().nullable()]));
 export type Points = z.infer<typeof pointsSchema>;
