@@ -65,10 +65,9 @@ describe('POST /api/v1/score', () => {
     }
   });
 
-  it('reuses what it learned for the next refresh, never for a range it would look ahead into', async () => {
-    const learnedNotice = /Scored with what was learned at/;
-    const request = (from: number) =>
-      h.call('POST', '/api/v1/score', {
+  it('learns from the history before the UTC day it scores, and says so when there is too little', async () => {
+    const request = async (from: number) => {
+      const response = await h.call('POST', '/api/v1/score', {
         body: {
           query: { ...query, tags: [{ key: 'host', value: 'a' }] },
           range: { from, to: T0 + N * STEP },
@@ -76,18 +75,19 @@ describe('POST /api/v1/score', () => {
           detector: { id: 'ensemble', params: { trainingWindow: '20h' } },
         },
       });
-    const notices = async (from: number) => {
-      const body = (await (await request(from)).json()) as ScoreResponse;
-      return { text: body.series[0]!.notices.map((n) => n.text).join(' '), series: body.series[0]! };
+      const series = ((await response.json()) as ScoreResponse).series[0]!;
+      return { text: series.notices.map((n) => n.text).join(' '), series };
     };
-    const first = await notices(range.from);
-    expect(first.text).not.toMatch(learnedNotice);
+    const secondDay = '2024-01-02T00:00:00.000Z';
+    const first = await request(range.from);
+    expect(first.text).toMatch(`learned from the data before the start of each UTC day (${secondDay})`);
     expect(first.series.anomaly[first.series.time.indexOf(T0 + SPIKE * STEP)]).toBe(true);
-    const refresh = await notices(range.from + 10 * STEP);
-    expect(refresh.text).toMatch(learnedNotice);
-    expect(refresh.series.anomaly[refresh.series.time.indexOf(T0 + SPIKE * STEP)]).toBe(true);
-    const earlier = await notices(range.from - 100 * STEP);
-    expect(earlier.text).not.toMatch(learnedNotice);
+    const refresh = await request(range.from + 10 * STEP);
+    expect(refresh.series.score).toEqual(first.series.score.slice(10));
+    // Reaching into the first day, which has no history before it: learned from that day itself.
+    const earlier = await request(T0 + 1_400 * STEP);
+    expect(earlier.text).toMatch('Too little history before 2024-01-01T00:00:00.000Z to learn from');
+    expect(earlier.series.score.slice(400)).toEqual(first.series.score);
   });
 
   it('scores the ensemble with a worker thread exactly as on the request thread alone', async () => {
@@ -101,7 +101,7 @@ describe('POST /api/v1/score', () => {
       try {
         await harness.deps.memberPool.ready();
         await harness.call('POST', '/api/v1/score', { body: { ...body, range } });
-        // The second refresh scores with what the first learned: the ensemble's members split up.
+        // Both score with what was learned before the range's UTC day: the ensemble's members split up.
         const later = { from: range.from + 10 * STEP, to: range.to };
         const scored = (await (
           await harness.call('POST', '/api/v1/score', { body: { ...body, range: later } })
@@ -115,8 +115,8 @@ describe('POST /api/v1/score', () => {
     };
     const pooled = await run('1');
     const alone = await run('0');
-    expect(pooled).toMatchObject({ thread: 'worker', count: 1 });
-    expect(alone).toMatchObject({ thread: 'main', count: 1 });
+    expect(pooled).toMatchObject({ thread: 'worker', count: 2 });
+    expect(alone).toMatchObject({ thread: 'main', count: 2 });
     expect(pooled.scored.series[0]!.anomaly.some(Boolean)).toBe(true);
     // Everything but the notice saying when each harness learned.
     const columns = ({ notices: _, ...series }: ScoredSeries) => series;

@@ -10,11 +10,11 @@ interface Fit {
 }
 
 /**
- * Models the scorer fitted itself (no stored model), kept in memory so a panel's refreshes and a
- * continuous detector's runs score with the last fit instead of re-learning the training window
- * each time. A fit is reused only for ranges that start after the data it learned from (never
- * look-ahead) and for at most `ttlMs`; least recently used fits are dropped past `capacity` (a fit
- * holds its calibration history, a few hundred kB).
+ * Models the scorer fitted itself (no stored model) at a span's anchor (see `anchors.ts`), kept in
+ * memory so a panel's refreshes and a continuous detector's runs score with the fit instead of
+ * re-learning the training window each time. A fit is reused only for ranges that start after the
+ * data it learned from (never look-ahead) and for at most `ttlMs`; least recently used fits are
+ * dropped past `capacity` (a fit holds its calibration history, a few hundred kB).
  */
 export class FitCache {
   private readonly fits: LruMap<string, Fit>;

@@ -6,26 +6,20 @@ export const DEFAULT_TRAINING_WINDOW = '7d';
 export const MAX_HISTORY_POINTS = 10_000;
 
 export interface HistoryPlan {
-  /** How far before the range to read, in ms (a whole number of intervals). */
+  /** How far before an anchor to read, in ms (a whole number of intervals). */
   historyMs: number;
   /** Set when the training window was shortened, to tell the user. */
   shortenedFrom: number | null;
 }
 
 /**
- * How much history to read before a range: the training window, capped so the history is at
- * most `max(MAX_HISTORY_POINTS, range points)` points and the whole read stays within `maxPoints`.
+ * How much history a fit learns from: the training window, capped at `MAX_HISTORY_POINTS` and at
+ * half of `maxPoints`. It does not depend on the range asked for, so neither does the fit.
  */
-export function planHistory(
-  params: DetectorParams,
-  intervalMs: number,
-  rangePoints: number,
-  maxPoints: number,
-): HistoryPlan {
+export function planHistory(params: DetectorParams, intervalMs: number, maxPoints: number): HistoryPlan {
   const wantedMs = parseDuration(params.trainingWindow ?? DEFAULT_TRAINING_WINDOW);
   const wantedPoints = Math.ceil(wantedMs / intervalMs);
-  const cap = Math.max(0, Math.min(Math.max(MAX_HISTORY_POINTS, rangePoints), maxPoints - rangePoints));
-  const points = Math.min(wantedPoints, cap);
+  const points = Math.min(wantedPoints, MAX_HISTORY_POINTS, Math.floor(maxPoints / 2));
   return { historyMs: points * intervalMs, shortenedFrom: points < wantedPoints ? wantedPoints : null };
 }
 

@@ -7,14 +7,22 @@ import {
   type ScoredSeries,
   type ScoreResponse,
 } from '@tidemark/core';
-import { type MemberOffload, scoreSeries, type TrainedModel } from '@tidemark/core/engine';
+import {
+  type MemberOffload,
+  MIN_HISTORY_POINTS,
+  scoreSeries,
+  type TrainedModel,
+  trainModel,
+} from '@tidemark/core/engine';
 import { limitProblem } from '../http/problem';
-import type { InfluxClient } from '../influx';
-import { readSeries } from '../influx/series-query';
+import { type InfluxClient, sortedTagEntries } from '../influx';
+import { type ReadSeries, readSeries } from '../influx/series-query';
 import type { ModelRecord, ModelRegistry } from '../store';
+import { anchorSpanMs, segmentsOf } from './anchors';
 import { explainEmpty } from './explain-empty';
 import { FitCache } from './fit-cache';
 import { modelLookbackMs, planHistory } from './history';
+import { joinSegments, uniqueNotices } from './join-segments';
 import { ModelCache } from './model-cache';
 import { queryKey, seriesKey, seriesName } from './series-identity';
 
@@ -88,70 +96,145 @@ function fitPrefix(orgId: number, request: ParsedScoreRequest): string {
   return `${orgId}|${request.intervalMs}|${JSON.stringify(params)}|${queryKey(request.query, id)}|`;
 }
 
+/** The points of `points` (sorted by time) with `from <= time < to`. */
+function pointsBetween(points: Points, from: number, to: number): Points {
+  const firstAt = (time: number) => {
+    let lo = 0;
+    let hi = points.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (points[mid]![0] < time) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  return points.slice(firstAt(from), firstAt(to));
+}
+
+const tagsId = (tags: Record<string, string>) => JSON.stringify(sortedTagEntries(tags));
+
+/** One series as read, and the history a fit at an anchor learns from. */
+interface SeriesRead {
+  tags: Record<string, string>;
+  points: Points;
+  /** The points in [anchor − history, anchor), whether or not the read reached back that far. */
+  historyBefore(anchor: number): Promise<Points>;
+}
+
 export function createScoringService(deps: ScoringDeps): ScoringService {
   const cache = new ModelCache(deps.models);
   const fits = deps.fitCache ?? new FitCache();
 
+  /** The fit at `anchor`: kept, or learned now from the history before it; null with too little. */
+  async function fitAt(
+    key: string,
+    anchor: number,
+    detector: DetectorSpec,
+    intervalMs: number,
+    read: SeriesRead,
+    signal: AbortSignal | undefined,
+  ): Promise<TrainedModel | null> {
+    const kept = fits.get(key, anchor);
+    if (kept) return kept.model;
+    const history = await read.historyBefore(anchor);
+    if (history.filter(([, value]) => value !== null).length < MIN_HISTORY_POINTS) return null;
+    const model = await trainModel(history, { detector, intervalMs, ...(signal ? { signal } : {}) });
+    fits.put(key, model);
+    return model;
+  }
+
+  /**
+   * One series over the range, span by span (see `segmentsOf`): each span is scored from its
+   * anchor on with one model, stored or fitted on the history before the anchor. So a point
+   * scores the same in every range holding it, and as a continuous detector wrote it.
+   */
   async function scoreOne(
     orgId: number,
     request: ParsedScoreRequest,
-    tags: Record<string, string>,
-    points: Points,
-    model: ModelRecord | undefined,
-  ): Promise<ScoredSeries> {
-    const name = seriesName(request.query, tags);
+    read: SeriesRead,
+    record: ModelRecord | undefined,
+    historyMs: number,
+    signal: AbortSignal | undefined,
+  ): Promise<ScoredSeries | null> {
+    const { intervalMs } = request;
     const base = {
-      intervalMs: request.intervalMs,
-      scoreFrom: request.range.from,
-      name,
-      tags,
+      intervalMs,
+      name: seriesName(request.query, read.tags),
+      tags: read.tags,
       ...(deps.offload ? { offload: deps.offload } : {}),
     };
-    const trained: TrainedModel | null = model ? await cache.load(orgId, model) : null;
-    if (trained) {
-      const detector = { id: trained.detector, params: request.detector.params };
-      const scored = (await scoreSeries(points, { ...base, detector, model: trained })).series;
-      scored.notices.push({
-        severity: 'info',
-        text: `Scored with trained model ${model!.id} (version ${model!.currentVersion}).`,
-      });
-      return scored;
-    }
-    if (request.detector.id !== 'lstm') {
-      const fitKey = fitPrefix(orgId, request) + seriesKey(request.query, tags, request.detector.id);
-      const cached = fits.get(fitKey, request.range.from);
-      if (cached) {
-        const scored = (
-          await scoreSeries(points, { ...base, detector: request.detector, model: cached.model })
-        ).series;
-        const learned = new Date(cached.fittedAt).toISOString();
-        scored.notices.push({
-          severity: 'info',
-          text: `Scored with what was learned at ${learned} from the data before then (relearned hourly).`,
-        });
-        return scored;
-      }
-      const fitted = await scoreSeries(points, { ...base, detector: request.detector });
-      // A fit that learned from the range itself (too little history) would look ahead: not reused.
-      if (fitted.model && fitted.model.trainedTo < request.range.from) fits.put(fitKey, fitted.model);
-      return fitted.series;
-    }
+    const stored = record ? await cache.load(orgId, record) : null;
     // The LSTM trains in the background; until then the robust baseline answers, and says so.
-    const job = await deps.trainInBackground?.(orgId, {
-      query: request.query,
-      range: { from: points[0]?.[0] ?? request.range.from, to: request.range.from },
-      intervalMs: request.intervalMs,
-      detector: request.detector,
-    });
-    const fallback = await scoreSeries(points, {
-      ...base,
-      detector: { id: 'robust', params: request.detector.params },
-    });
-    const text = job
-      ? `The LSTM model is training in the background (job ${job}); showing the robust baseline until it is ready.`
-      : 'No trained LSTM model for this series and training cannot start now; showing the robust baseline. Train one with POST /api/v1/models.';
-    fallback.series.notices.push({ severity: 'info', text });
-    return fallback.series;
+    const fallbackToRobust = !stored && request.detector.id === 'lstm';
+    const detector: DetectorSpec = stored
+      ? { id: stored.detector, params: request.detector.params }
+      : fallbackToRobust
+        ? { id: 'robust', params: request.detector.params }
+        : request.detector;
+    const key = seriesKey(request.query, read.tags, request.detector.id);
+    const span = anchorSpanMs(intervalMs).name;
+    const parts: ScoredSeries[] = [];
+    const learnedBefore: number[] = [];
+    const notices: Notice[] = [];
+    for (const segment of segmentsOf(request.range, intervalMs)) {
+      if (pointsBetween(read.points, segment.from, segment.to).length === 0) continue;
+      const fitKey = `${fitPrefix(orgId, request)}${segment.anchor}|${key}`;
+      const model = stored ?? (await fitAt(fitKey, segment.anchor, detector, intervalMs, read, signal));
+      if (!model) {
+        const scored = await scoreSeries(pointsBetween(read.points, segment.anchor, segment.to), {
+          ...base,
+          detector,
+          reportFrom: segment.from,
+        });
+        parts.push(scored.series);
+        notices.push({
+          severity: 'info',
+          text: `Too little history before ${new Date(segment.anchor).toISOString()} to learn from: learned from the data since, so these scores can change until the next ${span} starts.`,
+        });
+        continue;
+      }
+      const lookbackMs = modelLookbackMs(model.period, intervalMs, historyMs);
+      const points = pointsBetween(read.points, segment.anchor - lookbackMs, segment.to);
+      const scored = await scoreSeries(points, {
+        ...base,
+        detector,
+        model,
+        scoreFrom: segment.anchor,
+        reportFrom: segment.from,
+      });
+      parts.push(scored.series);
+      learnedBefore.push(segment.anchor);
+    }
+    if (parts.length === 0) return null;
+    if (stored) {
+      notices.push({
+        severity: 'info',
+        text: `Scored with trained model ${record!.id} (version ${record!.currentVersion}).`,
+      });
+    } else if (learnedBefore.length > 0) {
+      const when = learnedBefore.map((anchor) => new Date(anchor).toISOString()).join(', ');
+      notices.push({
+        severity: 'info',
+        text: `Scored with what was learned from the data before the start of each UTC ${span} (${when}), so a point's score is the same in every time range.`,
+      });
+    }
+    if (fallbackToRobust) {
+      const job = await deps.trainInBackground?.(orgId, {
+        query: request.query,
+        range: { from: read.points[0]?.[0] ?? request.range.from, to: request.range.from },
+        intervalMs,
+        detector: request.detector,
+      });
+      notices.push({
+        severity: 'info',
+        text: job
+          ? `The LSTM model is training in the background (job ${job}); showing the robust baseline until it is ready.`
+          : 'No trained LSTM model for this series and training cannot start now; showing the robust baseline. Train one with POST /api/v1/models.',
+      });
+    }
+    const series = joinSegments(parts);
+    series.notices = uniqueNotices([...series.notices, ...notices]);
+    return series;
   }
 
   return {
@@ -166,36 +249,45 @@ export function createScoringService(deps: ScoringDeps): ScoringService {
         );
       }
       const { usable, notices } = await modelsFor(deps, orgId, request);
-      const history = planHistory(request.detector.params, intervalMs, rangePoints, deps.limits.maxPoints);
-      const cachedFits = usable.length === 0 ? fits.withPrefix(fitPrefix(orgId, request), range.from) : [];
+      const history = planHistory(request.detector.params, intervalMs, deps.limits.maxPoints);
+      const segments = segmentsOf(range, intervalMs);
+      const prefix = fitPrefix(orgId, request);
+      // Stored models, or fits kept for every span, need only their lookback; a fit needs history.
+      const keptFits = segments.map((s) => fits.withPrefix(`${prefix}${s.anchor}|`, s.anchor));
       const period = Math.max(
         usable.reduce((p, m) => Math.max(p, Number(m.labels.period ?? 0)), 0),
-        cachedFits.reduce((p, fit) => Math.max(p, fit.model.period ?? 0), 0),
+        ...keptFits.flat().map((fit) => fit.model.period ?? 0),
       );
-      const historyMs =
-        usable.length > 0 || cachedFits.length > 0
-          ? modelLookbackMs(period || null, intervalMs, history.historyMs)
-          : history.historyMs;
+      const lookbackOnly = usable.length > 0 || keptFits.every((kept) => kept.length > 0);
+      const readMs = lookbackOnly
+        ? modelLookbackMs(period || null, intervalMs, history.historyMs)
+        : history.historyMs;
+      const readFrom = segments[0]!.anchor - readMs;
+      const readPoints = Math.ceil((range.to - readFrom) / intervalMs);
+      if (readPoints > deps.limits.maxPoints) {
+        throw tooManyPoints(
+          readPoints,
+          deps.limits.maxPoints,
+          `Use a larger interval or a shorter time range: scoring starts at the start of the range's first UTC ${anchorSpanMs(intervalMs).name}, after ${history.historyMs / intervalMs} intervals of history.`,
+        );
+      }
+      const readOptions = { parts: deps.readParts ?? 1, ...(signal ? { signal } : {}) };
       const readStarted = performance.now();
       const read = await readSeries(
         deps.influx,
         query,
-        { from: range.from - historyMs, to: range.to },
+        { from: readFrom, to: range.to },
         intervalMs,
-        { parts: deps.readParts ?? 1, ...(signal ? { signal } : {}) },
+        readOptions,
       );
-      onStage?.('influx', performance.now() - readStarted);
+      const mainReadMs = performance.now() - readStarted;
+      let influxMs = mainReadMs;
       // Only worth saying when the data reaches back as far as what was read.
       const earliest = Math.min(...read.map((one) => one.points[0]?.[0] ?? Number.POSITIVE_INFINITY));
-      if (
-        usable.length === 0 &&
-        cachedFits.length === 0 &&
-        history.shortenedFrom !== null &&
-        earliest < range.from - historyMs + intervalMs
-      ) {
+      if (!lookbackOnly && history.shortenedFrom !== null && earliest < readFrom + intervalMs) {
         notices.push({
           severity: 'info',
-          text: `Learned from the last ${Math.round(historyMs / intervalMs)} intervals before the range, not the ${history.shortenedFrom} the training window asks for (point limits).`,
+          text: `Learned from the last ${Math.round(history.historyMs / intervalMs)} intervals before each ${anchorSpanMs(intervalMs).name}, not the ${history.shortenedFrom} the training window asks for (point limits).`,
         });
       }
       if (read.length > deps.limits.maxSeries) {
@@ -203,14 +295,35 @@ export function createScoringService(deps: ScoringDeps): ScoringService {
           `The query returns ${read.length} series, more than MAX_SERIES (${deps.limits.maxSeries}). Add tag filters or group by fewer tags.`,
         );
       }
+      // History the read did not reach back to (no fit kept for some series): one read per anchor.
+      const extraHistory = new Map<number, Promise<Map<string, Points>>>();
+      const historyOf = (anchor: number, one: ReadSeries): Promise<Points> => {
+        const from = anchor - history.historyMs;
+        if (from >= readFrom) return Promise.resolve(pointsBetween(one.points, from, anchor));
+        let all = extraHistory.get(anchor);
+        if (!all) {
+          const started = performance.now();
+          all = readSeries(deps.influx, query, { from, to: anchor }, intervalMs, readOptions).then(
+            (series) => {
+              influxMs += performance.now() - started;
+              return new Map(series.map((s) => [tagsId(s.tags), s.points]));
+            },
+          );
+          extraHistory.set(anchor, all);
+        }
+        return all.then((byTags) => byTags.get(tagsId(one.tags)) ?? []);
+      };
       const series: ScoredSeries[] = [];
       const engineStarted = performance.now();
       for (const one of read) {
         if (one.points.length === 0) continue;
         const model = usable.find((m) => m.key === seriesKey(query, one.tags, request.detector.id));
-        series.push(await scoreOne(orgId, request, one.tags, one.points, model));
+        const seriesRead = { ...one, historyBefore: (anchor: number) => historyOf(anchor, one) };
+        const scored = await scoreOne(orgId, request, seriesRead, model, history.historyMs, signal);
+        if (scored) series.push(scored);
       }
-      onStage?.('engine', performance.now() - engineStarted);
+      onStage?.('influx', influxMs);
+      onStage?.('engine', performance.now() - engineStarted - (influxMs - mainReadMs));
       if (series.length === 0) {
         await explainEmpty(deps.influx, query, signal);
         notices.push({

@@ -382,6 +382,16 @@ describe('output shape and invariants', () => {
     });
   });
 
+  it('reports from reportFrom what scoring from scoreFrom gives, scores untouched', async () => {
+    const points = seriesWithSpike(700, 600);
+    const model = await trainModel(points.slice(0, 300), { detector: { id: 'ensemble' } });
+    const whole = (await scoreSeries(points, { model, scoreFrom: at(300) })).series;
+    const part = (await scoreSeries(points, { model, scoreFrom: at(300), reportFrom: at(550) })).series;
+    expect(part.time[0]).toBe(at(550));
+    expect(part.score).toEqual(whole.score.slice(250));
+    expect(part.anomaly).toEqual(whole.anomaly.slice(250));
+  });
+
   it("gives the band to 7 significant digits of the series' scale and the values exactly", async () => {
     for (const [scale, decimals] of [
       [1, 6],

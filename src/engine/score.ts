@@ -156,11 +156,26 @@ export async function scorePrepared(
 /** Scores points and returns the wire-contract series for the requested range. */
 export async function scoreSeries(
   points: readonly Point[],
-  options: EngineOptions & { name?: string; tags?: Record<string, string> } = {},
+  options: EngineOptions & {
+    name?: string;
+    tags?: Record<string, string>;
+    /**
+     * Epoch ms: the returned series starts here, not at `scoreFrom`. Scoring (and calibration)
+     * still starts at `scoreFrom`, so a point scores the same whichever part is returned.
+     */
+    reportFrom?: number;
+  } = {},
 ): Promise<{ series: ScoredSeries; model: TrainedModel | null }> {
   const result = await scorePoints(points, options);
+  const reported =
+    options.reportFrom === undefined
+      ? result
+      : {
+          ...result,
+          firstSlot: Math.max(result.firstSlot, firstSlotFrom(result.series, options.reportFrom)),
+        };
   return {
-    series: toScoredSeries(result, options.name ?? 'series', options.tags ?? {}),
+    series: toScoredSeries(reported, options.name ?? 'series', options.tags ?? {}),
     model: result.model,
   };
 }
