@@ -45,6 +45,8 @@ interface Scheduled {
 /** The longest delay setTimeout takes (2^31 − 1 ms, about 24.8 days). */
 const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
 const conflict = (detail: string) =>
   new ProblemError({ status: 409, slug: 'conflict', title: 'Conflict', detail });
 const readOnly = (id: string) =>
@@ -88,6 +90,8 @@ export class DetectorService {
   private readonly checkpoints;
   private readonly scheduled = new Map<string, Scheduled>();
   private readonly inFlight = new Set<Promise<void>>();
+  /** A failed run whose checkpoint could not be saved (a full disk): shown until a save works. */
+  private readonly unsaved = new Map<string, Pick<Checkpoint, 'lastRunAt' | 'lastError'>>();
   /** Create, replace and delete of one detector one at a time, so a delete's cleanup is not raced. */
   private readonly lifecycle = new KeyedMutex();
   private abort = new AbortController();
@@ -114,22 +118,19 @@ export class DetectorService {
     orgId: number,
     definition: ContinuousDetectorDefinition,
   ): Promise<ContinuousDetector> {
+    const key = `${orgId}/${definition.id}`;
     const checkpoint = await this.checkpoints.get(orgId, definition.id);
-    const running = this.scheduled.get(`${orgId}/${definition.id}`)?.running;
-    const status = !definition.enabled
-      ? 'disabled'
-      : running
-        ? 'running'
-        : checkpoint?.lastError
-          ? 'failing'
-          : 'idle';
+    const unsaved = this.unsaved.get(key);
+    const lastError = unsaved?.lastError ?? checkpoint?.lastError ?? null;
+    const running = this.scheduled.get(key)?.running;
+    const status = !definition.enabled ? 'disabled' : running ? 'running' : lastError ? 'failing' : 'idle';
     return {
       ...definition,
       provisioned: this.isProvisioned(orgId, definition.id),
       status,
       scoredUntil: checkpoint?.scoredUntil ?? null,
-      lastRunAt: checkpoint?.lastRunAt ?? null,
-      lastError: checkpoint?.lastError ?? null,
+      lastRunAt: unsaved?.lastRunAt ?? checkpoint?.lastRunAt ?? null,
+      lastError,
     };
   }
 
@@ -252,6 +253,7 @@ export class DetectorService {
     removed: AbortSignal,
   ): Promise<void> {
     const { logger, metrics } = this.options;
+    const key = `${orgId}/${definition.id}`;
     const signal = AbortSignal.any([this.abort.signal, removed]);
     const checkpoint: Checkpoint = (await this.checkpoints.get(orgId, definition.id)) ?? {
       scoredUntil: null,
@@ -278,6 +280,7 @@ export class DetectorService {
         signal,
       );
       await save({ lastRunAt: this.now(), lastError: null });
+      this.unsaved.delete(key);
       metrics?.continuousRuns.inc({ org: String(orgId), detector: definition.id, result: 'ok' });
       if (result.scoredUntil !== null)
         metrics?.continuousLag.set(
@@ -289,10 +292,23 @@ export class DetectorService {
       if (signal.aborted) return;
       metrics?.continuousRuns.inc({ org: String(orgId), detector: definition.id, result: 'error' });
       logger.warn('continuous detector failed', { orgId, detector: definition.id, error });
-      await save({
-        lastRunAt: this.now(),
-        lastError: error instanceof Error ? error.message : String(error),
-      }).catch(() => {});
+      const failed = { lastRunAt: this.now(), lastError: messageOf(error) };
+      try {
+        await save(failed);
+        this.unsaved.delete(key);
+      } catch (saveError) {
+        if (signal.aborted) return;
+        logger.warn('continuous detector checkpoint not saved', {
+          orgId,
+          detector: definition.id,
+          error: saveError,
+        });
+        const also =
+          messageOf(saveError) === failed.lastError
+            ? ''
+            : `; saving the checkpoint failed too: ${messageOf(saveError)}`;
+        this.unsaved.set(key, { ...failed, lastError: `${failed.lastError}${also}` });
+      }
     }
   }
 
@@ -327,6 +343,7 @@ export class DetectorService {
     const entry = this.scheduled.get(`${orgId}/${id}`);
     if (!entry) return;
     this.scheduled.delete(`${orgId}/${id}`);
+    this.unsaved.delete(`${orgId}/${id}`);
     if (entry.timer) clearTimeout(entry.timer);
     entry.removed.abort(new Error(`detector "${id}" was deleted`));
     await entry.running;

@@ -3,6 +3,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { z } from 'zod';
 import { InfluxError } from '../influx/errors';
+import { StorageFullError } from '../store/files';
 
 /** RFC 9457 problem details: every error the scorer answers with. */
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
@@ -20,6 +21,7 @@ export type ProblemSlug =
   | 'too-many-trainings'
   | 'unscorable'
   | 'read-only'
+  | 'insufficient-storage'
   | 'influxdb-bad-query'
   | 'influxdb-not-found'
   | 'influxdb-forbidden'
@@ -145,6 +147,7 @@ export function influxProblem(error: InfluxError): ProblemInit {
 export function knownProblem(error: unknown): ProblemInit | null {
   if (error instanceof ProblemError) return error.problem;
   if (error instanceof InfluxError) return influxProblem(error);
+  if (error instanceof StorageFullError) return INSUFFICIENT_STORAGE_PROBLEM;
   // The engine's input errors say what was wrong with the data (matched by name: importing the
   // engine here would load TensorFlow.js for every error path).
   if (error instanceof Error && error.name === 'EngineInputError') {
@@ -169,6 +172,15 @@ export function knownProblem(error: unknown): ProblemInit | null {
 export function limitProblem(detail: string): ProblemError {
   return new ProblemError({ status: 400, slug: 'limit-exceeded', title: 'Limit exceeded', detail });
 }
+
+/** The state store's disk is full: nothing of the request was saved. */
+export const INSUFFICIENT_STORAGE_PROBLEM: ProblemInit = {
+  status: 507,
+  slug: 'insufficient-storage',
+  title: 'Insufficient storage',
+  detail:
+    "The scorer's state store (DATA_DIR) has no space left, so nothing was saved. An administrator must free space on its volume; then send the request again.",
+};
 
 export const INTERNAL_PROBLEM: ProblemInit = {
   status: 500,

@@ -14,26 +14,50 @@ async function syncDirectory(dir: string): Promise<void> {
   }
 }
 
+/** The volume holding DATA_DIR is full (ENOSPC) or the user's quota is used up (EDQUOT). */
+export class StorageFullError extends Error {
+  override readonly name = 'StorageFullError';
+
+  constructor(
+    /** The file that could not be written (for logs; the message leaves server paths out). */
+    readonly path: string,
+    code: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`no space left on the disk of DATA_DIR (${code}): nothing was saved until space is freed`, options);
+  }
+}
+
+const FULL_CODES = new Set(['ENOSPC', 'EDQUOT']);
+
+/** A write's error, as StorageFullError when the disk is full. */
+function storageError(error: unknown, path: string): unknown {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (!code || !FULL_CODES.has(code)) return error;
+  return new StorageFullError(path, code, { cause: error });
+}
+
 /**
  * Replaces `path` with `data` so a reader (or a restart after a crash) sees either the old or
  * the new content, never a mix: write a temp file beside it, fsync it, rename over, fsync the dir.
+ * A write that fails removes its temp file (a full disk otherwise fills up with empty ones).
  */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
   const dir = dirname(path);
-  await mkdir(dir, { recursive: true });
   const temp = `${path}${TEMP_MARKER}${randomBytes(6).toString('hex')}`;
-  const handle = await open(temp, 'w', 0o600);
   try {
-    await handle.writeFile(data);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
+    await mkdir(dir, { recursive: true });
+    const handle = await open(temp, 'w', 0o600);
+    try {
+      await handle.writeFile(data);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
     await rename(temp, path);
   } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
+    await rm(temp, { force: true }).catch(() => {});
+    throw storageError(error, path);
   }
   await syncDirectory(dir);
 }

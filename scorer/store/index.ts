@@ -6,7 +6,7 @@ import { listNames, removeLeftoverTempFiles, writeFileAtomic } from './files';
 import { ModelRegistry } from './models';
 
 export * from './collection';
-export { KeyedMutex, writeFileAtomic } from './files';
+export { KeyedMutex, StorageFullError, writeFileAtomic } from './files';
 export * from './models';
 export * from './paths';
 
