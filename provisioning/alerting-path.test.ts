@@ -107,7 +107,7 @@ beforeAll(async () => {
   // The scorer's detector service on the simulated clock (the one in deps runs on the wall clock).
   detectors = new DetectorService({
     store: deps.store,
-    influx: deps.influx,
+    access: deps.access,
     scoring: deps.scoring,
     logger,
     provisioned,

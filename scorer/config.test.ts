@@ -40,6 +40,7 @@ describe('loadConfig', () => {
       },
       store: { dataDir: '.tidemark', keepModelVersions: 5 },
       detectorsFile: null,
+      orgAccessFile: null,
       limits: {
         maxBodyBytes: 5 * 1024 * 1024,
         maxPoints: 500_000,

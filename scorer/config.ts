@@ -66,6 +66,8 @@ export const envSchema = z.object({
   DEFAULT_ORG_ID: withDefault(int(0, Number.MAX_SAFE_INTEGER), '1'),
   DATA_DIR: withDefault(z.string().min(1), '.tidemark'),
   DETECTORS_FILE: optional(z.string().min(1)),
+  /** Which databases (and InfluxDB credentials) each Grafana org may use (YAML); unset: org 1 all, others none. */
+  ORG_ACCESS_FILE: optional(z.string().min(1)),
   KEEP_MODEL_VERSIONS: withDefault(int(1, 1_000), '5'),
   MAX_BODY_BYTES: withDefault(int(1_024, 1_073_741_824), String(5 * 1024 * 1024)),
   MAX_POINTS: withDefault(int(10, 100_000_000), '500000'),
@@ -126,6 +128,7 @@ export interface Config {
   };
   store: { dataDir: string; keepModelVersions: number };
   detectorsFile: string | null;
+  orgAccessFile: string | null;
   limits: {
     maxBodyBytes: number;
     maxPoints: number;
@@ -183,6 +186,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     store: { dataDir: e.DATA_DIR, keepModelVersions: e.KEEP_MODEL_VERSIONS },
     detectorsFile: e.DETECTORS_FILE ?? null,
+    orgAccessFile: e.ORG_ACCESS_FILE ?? null,
     limits: {
       maxBodyBytes: e.MAX_BODY_BYTES,
       maxPoints: e.MAX_POINTS,

@@ -1,3 +1,4 @@
+import type { OrgAccess } from './access/org-access';
 import type { AuthOptions } from './auth/middleware';
 import type { Config } from './config';
 import type { DetectorService } from './continuous/service';
@@ -14,7 +15,9 @@ export interface AppDeps {
   config: Config;
   logger: Logger;
   metrics: Metrics;
+  /** The scorer's own InfluxDB client (readiness); reads and writes for an org go through `access`. */
   influx: InfluxClient;
+  access: OrgAccess;
   store: StateStore;
   scoring: ScoringService;
   /** Engine worker threads (started by `startServer`; close it on shutdown). */

@@ -1,3 +1,5 @@
+import { OrgAccess } from './access/org-access';
+import { loadOrgAccessFile } from './access/org-access-file';
 import { JwksCache } from './auth/jwks';
 import { createTokenChecker } from './auth/tokens';
 import type { Config } from './config';
@@ -19,13 +21,18 @@ export async function createServices(
   overrides: { provisioned?: ProvisionedDetector[] } = {},
 ): Promise<AppDeps> {
   const metrics = createMetrics();
-  const influx = new InfluxClient({
+  const clientOptions = {
     url: config.influx.url,
-    auth: config.influx.auth,
     timeoutMs: config.influx.timeoutMs,
     retries: config.influx.retries,
     gzip: config.influx.gzip,
-  });
+  };
+  const influx = new InfluxClient({ ...clientOptions, auth: config.influx.auth });
+  const access = new OrgAccess(
+    influx,
+    clientOptions,
+    config.orgAccessFile ? await loadOrgAccessFile(config.orgAccessFile) : null,
+  );
   const store = await openStateStore(config.store.dataDir, {
     keepModelVersions: config.store.keepModelVersions,
   });
@@ -35,7 +42,7 @@ export async function createServices(
   const limits = { maxPoints: config.limits.maxPoints, maxSeries: config.limits.maxSeries };
   const trainer = new Trainer({
     store,
-    influx,
+    access,
     logger,
     metrics,
     maxConcurrent: config.limits.maxConcurrentTrainings,
@@ -47,7 +54,7 @@ export async function createServices(
     onRun: (thread) => metrics.memberRuns.inc({ thread }),
   });
   const scoring = createScoringService({
-    influx,
+    access,
     models: store.models,
     limits,
     readParts: config.influx.readParts,
@@ -61,7 +68,7 @@ export async function createServices(
       : []);
   const detectors = new DetectorService({
     store,
-    influx,
+    access,
     scoring,
     logger,
     metrics,
@@ -74,6 +81,7 @@ export async function createServices(
     logger,
     metrics,
     influx,
+    access,
     store,
     scoring,
     memberPool,

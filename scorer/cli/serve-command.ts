@@ -1,3 +1,4 @@
+import { OrgAccessFileError } from '../access/org-access-file';
 import { loadConfigOrExit } from '../config';
 import { ProvisioningError } from '../continuous/provisioning';
 import { startServer } from '../serve';
@@ -6,7 +7,8 @@ export const SERVE_HELP = `Usage: tidemark serve
 
 Starts the scoring service. Configuration comes from environment variables (see docs/api.md):
 PORT, HOST, INFLUX_URL, INFLUX_TOKEN or INFLUX_USERNAME/INFLUX_PASSWORD, TIDEMARK_TOKENS,
-GRAFANA_URL, REQUIRE_ID_TOKEN, DATA_DIR, DETECTORS_FILE, limits and LOG_LEVEL.`;
+GRAFANA_URL, REQUIRE_ID_TOKEN, TOKEN_ONLY_ROLE, DATA_DIR, DETECTORS_FILE, ORG_ACCESS_FILE, limits
+and LOG_LEVEL.`;
 
 /** `tidemark serve`: runs until SIGTERM or SIGINT, then shuts down gracefully. */
 export async function serveCommand(argv: string[]): Promise<number> {
@@ -19,7 +21,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
   try {
     server = await startServer(config);
   } catch (error) {
-    if (error instanceof ProvisioningError) {
+    if (error instanceof ProvisioningError || error instanceof OrgAccessFileError) {
       process.stderr.write(`tidemark: ${error.message}\n`);
       return 2;
     }

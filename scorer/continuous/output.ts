@@ -2,6 +2,14 @@ import type { ContinuousDetectorDefinition, ScoredSeries } from '@tidemark/core'
 import { quoteIdentifier, quoteString } from '../influx/escape';
 import type { LinePoint } from '../influx/line-protocol';
 
+/** Where a detector writes: its `output.database`, else INFLUX_DATABASE, else the database it reads. */
+export function outputDatabase(
+  definition: { query: { database: string }; output?: { database?: string | undefined } },
+  defaultDatabase: string | null,
+): string {
+  return definition.output?.database ?? defaultDatabase ?? definition.query.database;
+}
+
 /** Tag keys the output measurement uses itself; a series tag with one of these names gets `tag_`. */
 const RESERVED = new Set(['org', 'detector', 'series']);
 

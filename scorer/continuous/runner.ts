@@ -1,7 +1,7 @@
 import { type ContinuousDetectorDefinition, parseDuration } from '@tidemark/core';
-import type { InfluxClient } from '../influx';
+import type { OrgAccess } from '../access/org-access';
 import type { ScoringService } from '../scoring/score-service';
-import { outputPoints } from './output';
+import { outputDatabase, outputPoints } from './output';
 
 /** Where a detector has got to; stored per org and detector id. */
 export interface Checkpoint {
@@ -43,7 +43,7 @@ export function windowToScore(
  * each chunk is written. A crash re-scores at most one chunk, and rewriting it is idempotent.
  */
 export async function runDetector(
-  deps: { influx: InfluxClient; scoring: ScoringService; defaultDatabase: string | null },
+  deps: { access: OrgAccess; scoring: ScoringService; defaultDatabase: string | null },
   orgId: number,
   definition: ContinuousDetectorDefinition,
   scoredUntil: number | null,
@@ -52,7 +52,8 @@ export async function runDetector(
   signal?: AbortSignal,
 ): Promise<RunResult> {
   const { from, to, interval } = windowToScore(definition, scoredUntil, now);
-  const database = definition.output.database ?? deps.defaultDatabase ?? definition.query.database;
+  const database = outputDatabase(definition, deps.defaultDatabase);
+  const influx = deps.access.client(orgId, database);
   let pointsWritten = 0;
   let chunks = 0;
   let until = scoredUntil;
@@ -75,7 +76,7 @@ export async function runDetector(
       );
       // Not aborted mid-request: influxd may apply a write whose client gave up, after the abort.
       signal?.throwIfAborted();
-      pointsWritten += await deps.influx.write(
+      pointsWritten += await influx.write(
         database,
         points,
         definition.output.retentionPolicy ? { retentionPolicy: definition.output.retentionPolicy } : {},

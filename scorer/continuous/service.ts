@@ -7,12 +7,14 @@ import {
   parseDuration,
 } from '@tidemark/core';
 import { z } from 'zod';
+import type { OrgAccess } from '../access/org-access';
 import { ProblemError } from '../http/problem';
-import { escapeKey, escapeMeasurement, type InfluxClient, LineProtocolError } from '../influx';
+import { escapeKey, escapeMeasurement, LineProtocolError } from '../influx';
 import type { Logger } from '../log';
 import type { Metrics } from '../metrics';
 import type { ScoringService } from '../scoring/score-service';
 import { KeyedMutex, type StateStore } from '../store';
+import { outputDatabase } from './output';
 import type { ProvisionedDetector } from './provisioning';
 import { type Checkpoint, runDetector } from './runner';
 
@@ -24,7 +26,7 @@ const checkpointSchema = z.object({
 
 export interface DetectorServiceOptions {
   store: StateStore;
-  influx: InfluxClient;
+  access: OrgAccess;
   scoring: ScoringService;
   logger: Logger;
   metrics?: Metrics;
@@ -106,6 +108,12 @@ export class DetectorService {
     return this.options.now?.() ?? Date.now();
   }
 
+  /** The org must be allowed to read the query's database and write the output's (ORG_ACCESS_FILE). */
+  private checkAccess(orgId: number, input: ContinuousDetectorInput): void {
+    this.options.access.client(orgId, input.query.database);
+    this.options.access.client(orgId, outputDatabase(input, this.options.defaultDatabase));
+  }
+
   private provisionedIn(orgId: number): ContinuousDetectorDefinition[] {
     return this.options.provisioned.filter((p) => p.orgId === orgId).map((p) => p.definition);
   }
@@ -149,6 +157,7 @@ export class DetectorService {
   async create(orgId: number, input: ContinuousDetectorInput): Promise<ContinuousDetector> {
     if (this.isProvisioned(orgId, input.id)) throw readOnly(input.id);
     checkWritable(input);
+    this.checkAccess(orgId, input);
     return this.lifecycle.run(`${orgId}/${input.id}`, () => this.createUnlocked(orgId, input));
   }
 
@@ -170,6 +179,7 @@ export class DetectorService {
     if (this.isProvisioned(orgId, id)) throw readOnly(id);
     if (input.id !== id) throw conflict(`The body's id "${input.id}" differs from the URL's "${id}".`);
     checkWritable(input);
+    this.checkAccess(orgId, input);
     return this.lifecycle.run(`${orgId}/${id}`, async () => {
       if (!(await this.definitions.get(orgId, id))) throw notFound(id);
       const definition = await this.definitions.put(orgId, id, input);
@@ -268,7 +278,7 @@ export class DetectorService {
     try {
       const result = await runDetector(
         {
-          influx: this.options.influx,
+          access: this.options.access,
           scoring: this.options.scoring,
           defaultDatabase: this.options.defaultDatabase,
         },

@@ -2,6 +2,7 @@ import type { Problem } from '@tidemark/core';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { z } from 'zod';
+import { OrgAccessError } from '../access/org-access';
 import { InfluxError } from '../influx/errors';
 import { StorageFullError } from '../store/files';
 
@@ -22,6 +23,7 @@ export type ProblemSlug =
   | 'unscorable'
   | 'read-only'
   | 'insufficient-storage'
+  | 'org-access'
   | 'influxdb-bad-query'
   | 'influxdb-not-found'
   | 'influxdb-forbidden'
@@ -148,6 +150,9 @@ export function knownProblem(error: unknown): ProblemInit | null {
   if (error instanceof ProblemError) return error.problem;
   if (error instanceof InfluxError) return influxProblem(error);
   if (error instanceof StorageFullError) return INSUFFICIENT_STORAGE_PROBLEM;
+  if (error instanceof OrgAccessError) {
+    return { status: 403, slug: 'org-access', title: 'Not allowed for this org', detail: error.message };
+  }
   // The engine's input errors say what was wrong with the data (matched by name: importing the
   // engine here would load TensorFlow.js for every error path).
   if (error instanceof Error && error.name === 'EngineInputError') {

@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { type AuthEnv, requireRole } from '../auth/middleware';
 import { detectorRegions } from '../continuous/annotations';
+import { outputDatabase } from '../continuous/output';
 import type { AppDeps } from '../deps';
 import { validate } from '../http/validate';
 import { InfluxError } from '../influx';
@@ -20,9 +21,9 @@ const querySchema = z
 /** `GET /annotations?from&to[&detector]`: regions the org's continuous detectors wrote. */
 export function annotationRoutes({
   detectors,
-  influx,
+  access,
   config,
-}: Pick<AppDeps, 'detectors' | 'influx' | 'config'>) {
+}: Pick<AppDeps, 'detectors' | 'access' | 'config'>) {
   return new Hono<AuthEnv>().get(
     '/annotations',
     requireRole('Viewer'),
@@ -35,7 +36,8 @@ export function annotationRoutes({
       );
       const regions: AnnotationRegion[] = [];
       for (const definition of definitions) {
-        const database = definition.output.database ?? config.influx.database ?? definition.query.database;
+        const database = outputDatabase(definition, config.influx.database);
+        const influx = access.client(owner.orgId, database);
         try {
           regions.push(
             ...(await detectorRegions(influx, owner, definition, database, from, to, c.req.raw.signal)),

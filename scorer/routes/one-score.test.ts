@@ -95,7 +95,7 @@ describe('one score for a point, whatever the range', () => {
       maxBackfill: '1d',
       detector,
     });
-    const deps = { influx: h.deps.influx, scoring: h.deps.scoring, defaultDatabase: null };
+    const deps = { access: h.deps.access, scoring: h.deps.scoring, defaultDatabase: null };
     // Runs as a schedule would make them: a backfill, then small steps, one across midnight (each
     // scores the intervals complete by then).
     let until: number | null = null;

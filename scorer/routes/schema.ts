@@ -12,18 +12,21 @@ const measurement = database.extend({ measurement: name });
 const tagValues = measurement.extend({ key: name });
 
 /** The query editor's look-ups: `GET /schema/{databases,measurements,fields,tag-keys,tag-values}` → `{ values }`. */
-export function schemaRoutes({ influx }: Pick<AppDeps, 'influx'>) {
+export function schemaRoutes({ access }: Pick<AppDeps, 'access'>) {
   const target = (q: { database: string; retentionPolicy?: string | undefined }) => ({
     database: q.database,
     ...(q.retentionPolicy ? { retentionPolicy: q.retentionPolicy } : {}),
   });
   return new Hono<AuthEnv>()
     .use(requireRole('Viewer'))
-    .get('/schema/databases', async (c) =>
-      c.json({ values: await listDatabases(influx, { signal: c.req.raw.signal }) }),
-    )
+    .get('/schema/databases', async (c) => {
+      const { orgId } = c.get('caller');
+      const all = await listDatabases(access.listingClient(orgId), { signal: c.req.raw.signal });
+      return c.json({ values: access.visible(orgId, all) });
+    })
     .get('/schema/measurements', validate('query', database), async (c) => {
       const q = c.req.valid('query');
+      const influx = access.client(c.get('caller').orgId, q.database);
       const values = await listMeasurements(influx, target(q), {
         signal: c.req.raw.signal,
         ...(q.limit ? { limit: q.limit } : {}),
@@ -32,6 +35,7 @@ export function schemaRoutes({ influx }: Pick<AppDeps, 'influx'>) {
     })
     .get('/schema/fields', validate('query', measurement), async (c) => {
       const q = c.req.valid('query');
+      const influx = access.client(c.get('caller').orgId, q.database);
       const fields = await listFieldKeys(influx, target(q), q.measurement, { signal: c.req.raw.signal });
       return c.json({
         values: fields.map((f) => f.name),
@@ -40,12 +44,14 @@ export function schemaRoutes({ influx }: Pick<AppDeps, 'influx'>) {
     })
     .get('/schema/tag-keys', validate('query', measurement), async (c) => {
       const q = c.req.valid('query');
+      const influx = access.client(c.get('caller').orgId, q.database);
       return c.json({
         values: await listTagKeys(influx, target(q), q.measurement, { signal: c.req.raw.signal }),
       });
     })
     .get('/schema/tag-values', validate('query', tagValues), async (c) => {
       const q = c.req.valid('query');
+      const influx = access.client(c.get('caller').orgId, q.database);
       const values = await listTagValues(influx, target(q), q.measurement, q.key, {
         signal: c.req.raw.signal,
         ...(q.limit ? { limit: q.limit } : {}),

@@ -14,8 +14,9 @@ import {
   type TrainedModel,
   trainModel,
 } from '@tidemark/core/engine';
+import type { OrgAccess } from '../access/org-access';
 import { limitProblem } from '../http/problem';
-import { type InfluxClient, sortedTagEntries } from '../influx';
+import { sortedTagEntries } from '../influx';
 import { type ReadSeries, readSeries } from '../influx/series-query';
 import type { ModelRecord, ModelRegistry } from '../store';
 import { anchorSpanMs, segmentsOf } from './anchors';
@@ -43,7 +44,8 @@ export type BackgroundTrainer = (
 ) => Promise<string | null>;
 
 export interface ScoringDeps {
-  influx: InfluxClient;
+  /** Every read is for an org: its databases and credentials. */
+  access: OrgAccess;
   models: ModelRegistry;
   limits: ScoringLimits;
   trainInBackground?: BackgroundTrainer;
@@ -240,6 +242,7 @@ export function createScoringService(deps: ScoringDeps): ScoringService {
   return {
     async score(orgId, request, { signal, onStage } = {}) {
       const { range, intervalMs, query } = request;
+      const influx = deps.access.client(orgId, query.database);
       const rangePoints = Math.ceil((range.to - range.from) / intervalMs);
       if (rangePoints > deps.limits.maxPoints) {
         throw tooManyPoints(
@@ -273,13 +276,7 @@ export function createScoringService(deps: ScoringDeps): ScoringService {
       }
       const readOptions = { parts: deps.readParts ?? 1, ...(signal ? { signal } : {}) };
       const readStarted = performance.now();
-      const read = await readSeries(
-        deps.influx,
-        query,
-        { from: readFrom, to: range.to },
-        intervalMs,
-        readOptions,
-      );
+      const read = await readSeries(influx, query, { from: readFrom, to: range.to }, intervalMs, readOptions);
       const mainReadMs = performance.now() - readStarted;
       let influxMs = mainReadMs;
       // Only worth saying when the data reaches back as far as what was read.
@@ -303,12 +300,10 @@ export function createScoringService(deps: ScoringDeps): ScoringService {
         let all = extraHistory.get(anchor);
         if (!all) {
           const started = performance.now();
-          all = readSeries(deps.influx, query, { from, to: anchor }, intervalMs, readOptions).then(
-            (series) => {
-              influxMs += performance.now() - started;
-              return new Map(series.map((s) => [tagsId(s.tags), s.points]));
-            },
-          );
+          all = readSeries(influx, query, { from, to: anchor }, intervalMs, readOptions).then((series) => {
+            influxMs += performance.now() - started;
+            return new Map(series.map((s) => [tagsId(s.tags), s.points]));
+          });
           extraHistory.set(anchor, all);
         }
         return all.then((byTags) => byTags.get(tagsId(one.tags)) ?? []);
@@ -325,7 +320,7 @@ export function createScoringService(deps: ScoringDeps): ScoringService {
       onStage?.('influx', influxMs);
       onStage?.('engine', performance.now() - engineStarted - (influxMs - mainReadMs));
       if (series.length === 0) {
-        await explainEmpty(deps.influx, query, signal);
+        await explainEmpty(influx, query, signal);
         notices.push({
           severity: 'warning',
           text: 'No data: InfluxDB returned no points for this query and range.',

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { type Job, jobSchema, type ParsedTrainRequest } from '@tidemark/core';
 import { encodeModel, trainModel } from '@tidemark/core/engine';
+import type { OrgAccess } from '../access/org-access';
 import { limitProblem, ProblemError } from '../http/problem';
-import type { InfluxClient } from '../influx';
 import { readSeries } from '../influx/series-query';
 import type { Logger } from '../log';
 import type { Metrics } from '../metrics';
@@ -11,7 +11,7 @@ import type { StateStore } from '../store';
 
 export interface TrainerOptions {
   store: StateStore;
-  influx: InfluxClient;
+  access: OrgAccess;
   logger: Logger;
   metrics?: Metrics;
   maxConcurrent: number;
@@ -88,6 +88,7 @@ export class Trainer {
         headers: { 'retry-after': '30' },
       });
     }
+    this.options.access.client(orgId, request.query.database); // refused now, not as a failed job
     const rangePoints = Math.ceil((request.range.to - request.range.from) / request.intervalMs);
     if (rangePoints > this.options.maxPoints) {
       throw limitProblem(
@@ -170,7 +171,7 @@ export class Trainer {
   }
 
   private async run(orgId: number, job: Job, signal: AbortSignal): Promise<void> {
-    const { store, influx, logger } = this.options;
+    const { store, access, logger } = this.options;
     const update = (patch: Partial<Job>) =>
       this.jobs.update(orgId, job.id, (current) => (current ? { ...current, ...patch } : undefined));
     const { request } = job;
@@ -180,6 +181,7 @@ export class Trainer {
         startedAt: this.now(),
         message: 'Reading the training data from InfluxDB',
       });
+      const influx = access.client(orgId, request.query.database);
       const read = await readSeries(influx, request.query, request.range, request.intervalMs, { signal });
       const series = read.filter((s) => s.points.length > 0);
       this.checkLimits(series.length, Math.max(0, ...series.map((s) => s.points.length)));
