@@ -24,7 +24,10 @@ const definition = {
 };
 
 beforeAll(async () => {
-  h = await startHarness(influxd.current);
+  // Both orgs may read and write `metrics` (without ORG_ACCESS_FILE only org 1 may).
+  h = await startHarness(influxd.current, {
+    orgAccess: 'orgs: [{ orgId: 1, databases: "*" }, { orgId: 2, databases: "*" }]',
+  });
   await createDatabase(h.influx, 'metrics');
   await h.influx.write('metrics', seasonalPoints('cpu', { host: 'a' }, T0, 2_000, STEP, { [SPIKE]: 60 }));
 }, 60_000);

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Hono } from 'hono';
@@ -40,6 +40,8 @@ export interface Harness {
 export interface HarnessOptions {
   env?: Record<string, string>;
   provisioned?: ProvisionedDetector[];
+  /** ORG_ACCESS_FILE's text (YAML), written into the data dir's parent for this harness. */
+  orgAccess?: string;
 }
 
 /** The whole app on a real influxd, a temp data dir and a real JWKS server, called in-process. */
@@ -47,6 +49,8 @@ export async function startHarness(influxd: InfluxdInstance, options: HarnessOpt
   const dataDir = await mkdtemp(join(tmpdir(), 'tidemark-app-'));
   const key = createSigningKey('harness');
   const grafana = await startJwksServer([key]);
+  const orgAccessFile = `${dataDir}.orgs.yaml`;
+  if (options.orgAccess !== undefined) await writeFile(orgAccessFile, options.orgAccess);
   const config: Config = loadConfig({
     TIDEMARK_TOKENS: TOKEN,
     INFLUX_URL: influxd.url,
@@ -54,6 +58,7 @@ export async function startHarness(influxd: InfluxdInstance, options: HarnessOpt
     DATA_DIR: dataDir,
     LOG_LEVEL: 'silent',
     INFLUX_RETRIES: '0',
+    ...(options.orgAccess !== undefined ? { ORG_ACCESS_FILE: orgAccessFile } : {}),
     ...options.env,
   });
   const deps = await createServices(config, createLogger('silent'), {
@@ -87,6 +92,7 @@ export async function startHarness(influxd: InfluxdInstance, options: HarnessOpt
       await deps.memberPool.close();
       await grafana.close();
       await rm(dataDir, { recursive: true, force: true });
+      await rm(orgAccessFile, { force: true });
     },
   };
 }
