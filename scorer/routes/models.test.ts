@@ -123,6 +123,18 @@ describe('models', () => {
     });
   });
 
+  it('a job grouping by a tag key that does not exist fails naming it (no model for host "")', async () => {
+    const unknown = { ...train, query: { ...query, groupBy: ['hots'] } };
+    const job = (await (
+      await h.call('POST', '/api/v1/models', { role: 'Editor', body: unknown })
+    ).json()) as Job;
+    expect(await waitForJob(job.id)).toMatchObject({
+      status: 'failed',
+      message: expect.stringMatching(/has no tag "hots"/),
+      models: [],
+    });
+  });
+
   it('answers 429 when MAX_CONCURRENT_TRAININGS jobs are running', async () => {
     const slow = { ...train, detector: { id: 'lstm' } };
     const first = await h.call('POST', '/api/v1/models', { role: 'Editor', body: slow });

@@ -150,6 +150,9 @@ describe('POST /api/v1/score', () => {
     ['measurement', { measurement: 'nope' }, /Measurement "nope" does not exist in database "metrics"/],
     ['field', { field: 'nope' }, /has no field "nope"\. Its fields: value/],
     ['tag key', { tags: [{ key: 'nope', value: 'a' }] }, /has no tag "nope"/],
+    // InfluxDB itself groups by an unknown key as if every point had the value "".
+    ['group-by key', { groupBy: ['nope'] }, /has no tag "nope"\. Pick one from \/api\/v1\/schema\/tag-keys/],
+    ['second group-by key', { groupBy: ['host', 'nope'] }, /has no tag "nope"/],
     ['tag value', { tags: [{ key: 'host', value: "x' OR 'a'='a" }] }, /never has the value "x' OR 'a'='a"/],
   ])('names a %s that does not exist (404)', async (_what, change, detail) => {
     const response = await h.call('POST', '/api/v1/score', {

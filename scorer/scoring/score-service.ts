@@ -20,7 +20,7 @@ import { sortedTagEntries } from '../influx';
 import { type ReadSeries, readSeries } from '../influx/series-query';
 import type { ModelRecord, ModelRegistry } from '../store';
 import { anchorSpanMs, segmentsOf } from './anchors';
-import { explainEmpty } from './explain-empty';
+import { checkGroupByKeys, explainEmpty } from './explain-empty';
 import { FitCache } from './fit-cache';
 import { modelLookbackMs, planHistory } from './history';
 import { joinSegments, uniqueNotices } from './join-segments';
@@ -277,6 +277,7 @@ export function createScoringService(deps: ScoringDeps): ScoringService {
       const readOptions = { parts: deps.readParts ?? 1, ...(signal ? { signal } : {}) };
       const readStarted = performance.now();
       const read = await readSeries(influx, query, { from: readFrom, to: range.to }, intervalMs, readOptions);
+      await checkGroupByKeys(influx, query, read, signal);
       const mainReadMs = performance.now() - readStarted;
       let influxMs = mainReadMs;
       // Only worth saying when the data reaches back as far as what was read.

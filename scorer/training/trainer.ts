@@ -6,6 +6,7 @@ import { limitProblem, ProblemError } from '../http/problem';
 import { readSeries } from '../influx/series-query';
 import type { Logger } from '../log';
 import type { Metrics } from '../metrics';
+import { checkGroupByKeys } from '../scoring/explain-empty';
 import { modelIdFor, queryKey, seriesKey, seriesName } from '../scoring/series-identity';
 import type { StateStore } from '../store';
 
@@ -183,6 +184,7 @@ export class Trainer {
       });
       const influx = access.client(orgId, request.query.database);
       const read = await readSeries(influx, request.query, request.range, request.intervalMs, { signal });
+      await checkGroupByKeys(influx, request.query, read, signal);
       const series = read.filter((s) => s.points.length > 0);
       this.checkLimits(series.length, Math.max(0, ...series.map((s) => s.points.length)));
       if (series.length === 0)
