@@ -112,6 +112,7 @@ beforeAll(async () => {
     logger,
     provisioned,
     defaultDatabase: null,
+    legacyOrgId: 1,
     now: () => now,
   });
   feeder = new Feeder({

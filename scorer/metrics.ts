@@ -91,6 +91,18 @@ export function createMetrics() {
       'tidemark_continuous_runs_total',
       'Continuous detector runs, by detector and result.',
     ),
+    continuousLatePoints: new Counter(
+      'tidemark_continuous_late_points_total',
+      'Points a continuous detector scored after their series had moved on (late data, a new series with history).',
+    ),
+    continuousSkippedPoints: new Counter(
+      'tidemark_continuous_skipped_points_total',
+      'Points a continuous detector will never score: older than its maxBackfill when they arrived, or in downtime longer than it.',
+    ),
+    continuousSkippedIntervals: new Counter(
+      'tidemark_continuous_skipped_intervals_total',
+      'Intervals a continuous detector never scored because the scorer was down longer than its maxBackfill.',
+    ),
     continuousLag: new Counter(
       'tidemark_continuous_lag_seconds',
       'How far behind now each continuous detector has scored.',

@@ -74,6 +74,7 @@ export async function createServices(
     metrics,
     provisioned,
     defaultDatabase: config.influx.database,
+    legacyOrgId: config.auth.defaultOrgId,
   });
   const { auth } = config;
   return {

@@ -4,6 +4,7 @@ import {
   type ContinuousDetectorInput,
   continuousDetectorInputSchema,
   DEFAULT_OUTPUT_MEASUREMENT,
+  detectorSkippedSchema,
   parseDuration,
 } from '@tidemark/core';
 import { z } from 'zod';
@@ -16,12 +17,17 @@ import type { ScoringService } from '../scoring/score-service';
 import { KeyedMutex, type StateStore } from '../store';
 import { outputDatabase } from './output';
 import type { ProvisionedDetector } from './provisioning';
-import { type Checkpoint, runDetector } from './runner';
+import { type Checkpoint, emptyCheckpoint, runDetector } from './runner';
 
+/** Checkpoints written before per-series progress have only the first three fields. */
 const checkpointSchema = z.object({
   scoredUntil: z.number().nullable(),
   lastRunAt: z.number().nullable(),
   lastError: z.string().nullable(),
+  since: z.number().nullable().default(null),
+  series: z.record(z.string(), z.number()).default({}),
+  latePoints: z.number().default(0),
+  skipped: detectorSkippedSchema.default({ points: 0, intervals: 0, last: null }),
 });
 
 export interface DetectorServiceOptions {
@@ -32,6 +38,8 @@ export interface DetectorServiceOptions {
   metrics?: Metrics;
   provisioned: ProvisionedDetector[];
   defaultDatabase: string | null;
+  /** DEFAULT_ORG_ID: the org whose output has no `org` tag (written by older scorers). */
+  legacyOrgId: number;
   now?: () => number;
 }
 
@@ -139,6 +147,8 @@ export class DetectorService {
       scoredUntil: checkpoint?.scoredUntil ?? null,
       lastRunAt: unsaved?.lastRunAt ?? checkpoint?.lastRunAt ?? null,
       lastError,
+      latePoints: checkpoint?.latePoints ?? 0,
+      skipped: checkpoint?.skipped ?? { points: 0, intervals: 0, last: null },
     };
   }
 
@@ -265,11 +275,8 @@ export class DetectorService {
     const { logger, metrics } = this.options;
     const key = `${orgId}/${definition.id}`;
     const signal = AbortSignal.any([this.abort.signal, removed]);
-    const checkpoint: Checkpoint = (await this.checkpoints.get(orgId, definition.id)) ?? {
-      scoredUntil: null,
-      lastRunAt: null,
-      lastError: null,
-    };
+    const checkpoint: Checkpoint = (await this.checkpoints.get(orgId, definition.id)) ?? emptyCheckpoint();
+    const before = { ...checkpoint.skipped, latePoints: checkpoint.latePoints };
     const save = async (patch: Partial<Checkpoint>) => {
       signal.throwIfAborted(); // a deleted detector's checkpoint is not written again
       Object.assign(checkpoint, patch);
@@ -281,14 +288,21 @@ export class DetectorService {
           access: this.options.access,
           scoring: this.options.scoring,
           defaultDatabase: this.options.defaultDatabase,
+          legacyOrgId: this.options.legacyOrgId,
         },
         orgId,
         definition,
-        checkpoint.scoredUntil,
+        checkpoint,
         this.now(),
-        (scoredUntil) => save({ scoredUntil, lastRunAt: this.now(), lastError: null }),
+        () => save({ lastRunAt: this.now(), lastError: null }),
         signal,
       );
+      for (const skip of result.skipped)
+        logger.warn('continuous detector skipped points it cannot score any more', {
+          orgId,
+          detector: definition.id,
+          ...skip,
+        });
       await save({ lastRunAt: this.now(), lastError: null });
       this.unsaved.delete(key);
       metrics?.continuousRuns.inc({ org: String(orgId), detector: definition.id, result: 'ok' });
@@ -319,6 +333,11 @@ export class DetectorService {
             : `; saving the checkpoint failed too: ${messageOf(saveError)}`;
         this.unsaved.set(key, { ...failed, lastError: `${failed.lastError}${also}` });
       }
+    } finally {
+      const labels = { org: String(orgId), detector: definition.id };
+      metrics?.continuousLatePoints.inc(labels, checkpoint.latePoints - before.latePoints);
+      metrics?.continuousSkippedPoints.inc(labels, checkpoint.skipped.points - before.points);
+      metrics?.continuousSkippedIntervals.inc(labels, checkpoint.skipped.intervals - before.intervals);
     }
   }
 

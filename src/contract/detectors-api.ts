@@ -6,6 +6,7 @@ import { seriesQuerySchema } from './query';
 import { regionSchema } from './series';
 
 export const DEFAULT_OUTPUT_MEASUREMENT = 'tidemark_anomaly';
+export const DEFAULT_LATE_WINDOW = '1h';
 
 /** A schedule step: at least one second (a zero step would spin). */
 const stepSchema = durationSchema.refine((text) => {
@@ -33,6 +34,11 @@ export const continuousDetectorInputSchema = z
     lag: durationSchema.default('30s'),
     /** After downtime, catch up at most this far back (from the checkpoint). */
     maxBackfill: durationSchema.default('7d'),
+    /**
+     * How far before the checkpoint each run looks again, for late points and new series (at most
+     * `maxBackfill`); DEFAULT_LATE_WINDOW when absent.
+     */
+    lateWindow: durationSchema.optional(),
     detector: detectorSpecSchema.default({ id: DEFAULT_DETECTOR, params: {} }),
     output: z
       .object({
@@ -51,6 +57,27 @@ export type ContinuousDetectorDefinition = z.output<typeof continuousDetectorInp
 
 export const continuousDetectorStatusSchema = z.enum(['idle', 'running', 'failing', 'disabled']);
 
+/** Points a continuous detector did not score, and why. */
+export const detectorSkipSchema = z.object({
+  /** `downtime`: the scorer was down longer than `maxBackfill` (every series); `too-late`: a series' points were older than `maxBackfill` when they arrived. */
+  reason: z.enum(['downtime', 'too-late']),
+  /** The series (`too-late`), or null for every series (`downtime`). */
+  series: z.string().nullable(),
+  from: z.number(),
+  to: z.number(),
+  /** Raw points in [from, to) that were not scored. */
+  points: z.number(),
+});
+export type DetectorSkip = z.infer<typeof detectorSkipSchema>;
+
+export const detectorSkippedSchema = z.object({
+  /** Raw points never scored, since the detector was created. */
+  points: z.number(),
+  /** Intervals of downtime longer than `maxBackfill`, never scored. */
+  intervals: z.number(),
+  last: detectorSkipSchema.nullable(),
+});
+
 /** A continuous detector as the API returns it: its definition plus its run state. */
 export const continuousDetectorSchema = continuousDetectorInputSchema.extend({
   /** Loaded from the detectors file: read-only through the API. */
@@ -60,6 +87,9 @@ export const continuousDetectorSchema = continuousDetectorInputSchema.extend({
   scoredUntil: z.number().nullable(),
   lastRunAt: z.number().nullable(),
   lastError: z.string().nullable(),
+  /** Points scored after their series had moved on (late data, a new series' history). */
+  latePoints: z.number().optional(),
+  skipped: detectorSkippedSchema.optional(),
 });
 export type ContinuousDetector = z.infer<typeof continuousDetectorSchema>;
 
