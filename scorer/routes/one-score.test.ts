@@ -1,5 +1,5 @@
 import { continuousDetectorInputSchema, type ScoredSeries, type ScoreResponse } from '@tidemark/core';
-import { runDetector } from '../continuous/runner';
+import { emptyCheckpoint, runDetector } from '../continuous/runner';
 import { createDatabase, type Harness, seasonalPoints, startHarness } from '../test/app-harness';
 import { useInfluxd } from '../test/influxd';
 
@@ -95,18 +95,17 @@ describe('one score for a point, whatever the range', () => {
       maxBackfill: '1d',
       detector,
     });
-    const deps = { access: h.deps.access, scoring: h.deps.scoring, defaultDatabase: null };
+    const deps = { access: h.deps.access, scoring: h.deps.scoring, defaultDatabase: null, legacyOrgId: 1 };
     // Runs as a schedule would make them: a backfill, then small steps, one across midnight (each
     // scores the intervals complete by then).
-    let until: number | null = null;
+    const checkpoint = emptyCheckpoint();
     for (const now of [
       T0 + 3 * DAY - 2 * HOUR,
       T0 + 3 * DAY - 7 * STEP,
       T0 + 3 * DAY + 5 * STEP,
       end + STEP,
     ]) {
-      const result = await runDetector(deps, 1, definition, until, now, async () => {});
-      until = result.scoredUntil;
+      await runDetector(deps, 1, definition, checkpoint, now, async () => {});
     }
     const [written] = await h.influx.query(
       `SELECT "score" FROM "metrics".."tidemark_anomaly" WHERE "detector" = 'cpu-a' AND time >= ${end - DAY}ms AND time < ${end}ms`,
