@@ -19,7 +19,7 @@ function errorsOf(env: Record<string, string>) {
 describe('loadConfig', () => {
   it('applies defaults', () => {
     expect(loadConfig(base)).toEqual({
-      server: { host: '0.0.0.0', port: 8080 },
+      server: { host: '0.0.0.0', port: 8080, tls: null },
       influx: {
         url: 'http://localhost:8086',
         auth: undefined,
@@ -88,7 +88,11 @@ describe('loadConfig', () => {
       defaultRole: 'Viewer',
       tokenOnlyRole: 'Editor',
     });
-    expect(config.server).toEqual({ host: '127.0.0.1', port: 9000 });
+    expect(config.server).toEqual({ host: '127.0.0.1', port: 9000, tls: null });
+    expect(loadConfig({ ...base, TLS_CERT_FILE: 'c.pem', TLS_KEY_FILE: 'k.pem' }).server.tls).toEqual({
+      certFile: 'c.pem',
+      keyFile: 'k.pem',
+    });
     expect(config.limits).toMatchObject({ maxPoints: 1000, maxConcurrentTrainings: 4 });
     expect(loadConfig({ ...base, INFLUX_TOKEN: 'tok' }).influx.auth).toEqual({ token: 'tok' });
     expect(loadConfig({ ...base, GRAFANA_URL: 'http://g:3000' }).auth.idTokenIssuer).toBe('http://g:3000');
@@ -106,6 +110,8 @@ describe('loadConfig', () => {
     [{ ...base, INFLUX_TOKEN: 't', INFLUX_USERNAME: 'u', INFLUX_PASSWORD: 'p' }, 'INFLUX_TOKEN', /not both/],
     [{ ...base, INFLUX_USERNAME: 'u' }, 'INFLUX_PASSWORD', /go together/],
     [{ ...base, REQUIRE_ID_TOKEN: 'true' }, 'REQUIRE_ID_TOKEN', /needs GRAFANA_URL/],
+    [{ ...base, TLS_CERT_FILE: 'cert.pem' }, 'TLS_KEY_FILE', /go together/],
+    [{ ...base, TLS_KEY_FILE: 'key.pem' }, 'TLS_CERT_FILE', /go together/],
     [{ ...base, REQUIRE_ID_TOKEN: 'maybe' }, 'REQUIRE_ID_TOKEN', /true or false/],
     [{ ...base, DEFAULT_ROLE: 'Root' }, 'DEFAULT_ROLE', /Viewer/],
     [{ ...base, TOKEN_ONLY_ROLE: 'None' }, 'TOKEN_ONLY_ROLE', /Viewer/],

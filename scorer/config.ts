@@ -31,6 +31,9 @@ function defaultScoreWorkers(): number {
 export const envSchema = z.object({
   PORT: withDefault(int(1, 65_535), '8080'),
   HOST: withDefault(z.string(), '0.0.0.0'),
+  /** PEM certificate (chain) and private key: set both to serve HTTPS instead of HTTP. */
+  TLS_CERT_FILE: optional(z.string().min(1)),
+  TLS_KEY_FILE: optional(z.string().min(1)),
   INFLUX_URL: withDefault(httpUrl, 'http://localhost:8086'),
   INFLUX_TOKEN: optional(z.string()),
   INFLUX_USERNAME: optional(z.string()),
@@ -95,6 +98,10 @@ function crossFieldIssues(env: Record<string, string | undefined>): Issue[] {
     const missing = set('INFLUX_USERNAME') ? 'INFLUX_PASSWORD' : 'INFLUX_USERNAME';
     issues.push({ variable: missing, message: 'INFLUX_USERNAME and INFLUX_PASSWORD go together' });
   }
+  if (set('TLS_CERT_FILE') !== set('TLS_KEY_FILE')) {
+    const missing = set('TLS_CERT_FILE') ? 'TLS_KEY_FILE' : 'TLS_CERT_FILE';
+    issues.push({ variable: missing, message: 'TLS_CERT_FILE and TLS_KEY_FILE go together' });
+  }
   if (/^(true|1|yes)$/i.test(env.REQUIRE_ID_TOKEN ?? '') && !set('GRAFANA_URL')) {
     issues.push({
       variable: 'REQUIRE_ID_TOKEN',
@@ -107,7 +114,7 @@ function crossFieldIssues(env: Record<string, string | undefined>): Issue[] {
 export type LogLevel = z.infer<typeof envSchema>['LOG_LEVEL'];
 
 export interface Config {
-  server: { host: string; port: number };
+  server: { host: string; port: number; tls: { certFile: string; keyFile: string } | null };
   influx: {
     url: string;
     auth: InfluxAuth | undefined;
@@ -165,7 +172,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!parsed.success || issues.length > 0) throw new ConfigError(issues);
   const e = parsed.data;
   return {
-    server: { host: e.HOST, port: e.PORT },
+    server: {
+      host: e.HOST,
+      port: e.PORT,
+      tls: e.TLS_CERT_FILE && e.TLS_KEY_FILE ? { certFile: e.TLS_CERT_FILE, keyFile: e.TLS_KEY_FILE } : null,
+    },
     influx: {
       url: e.INFLUX_URL,
       auth: influxAuth(e),

@@ -1,8 +1,10 @@
+import { createServer as createHttpsServer } from 'node:https';
 import { serve } from '@hono/node-server';
 import { createApp } from './app';
 import { type Config, redactConfig } from './config';
 import { createLogger } from './log';
 import { createServices } from './services';
+import { loadTls } from './tls';
 
 export interface RunningServer {
   url: string;
@@ -16,6 +18,7 @@ export interface RunningServer {
  */
 export async function startServer(config: Config): Promise<RunningServer> {
   const logger = createLogger(config.logLevel);
+  const tls = config.server.tls ? await loadTls(config.server.tls) : null;
   const deps = await createServices(config, logger);
   deps.memberPool.start();
   void deps.memberPool.ready().then(() => {
@@ -29,12 +32,13 @@ export async function startServer(config: Config): Promise<RunningServer> {
     // overrideGlobalObjects: false keeps Node's own Request/Response globals: the InfluxDB client's
     // fetch() responses break under node-server's lightweight replacements (every route 500s).
     const options = { fetch: app.fetch, hostname: config.server.host, port: config.server.port };
-    const s = serve({ ...options, overrideGlobalObjects: false }, () => resolve(s));
+    const https = tls ? { createServer: createHttpsServer, serverOptions: tls } : {};
+    const s = serve({ ...options, ...https, overrideGlobalObjects: false }, () => resolve(s));
     s.once('error', reject);
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.server.port;
-  const url = `http://${config.server.host === '0.0.0.0' ? '127.0.0.1' : config.server.host}:${port}`;
+  const url = `${tls ? 'https' : 'http'}://${config.server.host === '0.0.0.0' ? '127.0.0.1' : config.server.host}:${port}`;
   logger.info('tidemark scorer listening', { url, resumedJobs: resumed, config: redactConfig(config) });
   if (config.auth.tokenOnlyRole !== 'Viewer') {
     logger.warn('TOKEN_ONLY_ROLE lets the bearer token alone act above Viewer', {

@@ -2,11 +2,12 @@ import { OrgAccessFileError } from '../access/org-access-file';
 import { loadConfigOrExit } from '../config';
 import { ProvisioningError } from '../continuous/provisioning';
 import { startServer } from '../serve';
+import { TlsConfigError } from '../tls';
 
 export const SERVE_HELP = `Usage: tidemark serve
 
 Starts the scoring service. Configuration comes from environment variables (see docs/api.md):
-PORT, HOST, INFLUX_URL, INFLUX_TOKEN or INFLUX_USERNAME/INFLUX_PASSWORD, TIDEMARK_TOKENS,
+PORT, HOST, TLS_CERT_FILE/TLS_KEY_FILE (HTTPS), INFLUX_URL, INFLUX_TOKEN or INFLUX_USERNAME/INFLUX_PASSWORD, TIDEMARK_TOKENS,
 GRAFANA_URL, REQUIRE_ID_TOKEN, TOKEN_ONLY_ROLE, DATA_DIR, DETECTORS_FILE, ORG_ACCESS_FILE, limits
 and LOG_LEVEL.`;
 
@@ -21,7 +22,11 @@ export async function serveCommand(argv: string[]): Promise<number> {
   try {
     server = await startServer(config);
   } catch (error) {
-    if (error instanceof ProvisioningError || error instanceof OrgAccessFileError) {
+    if (
+      error instanceof ProvisioningError ||
+      error instanceof OrgAccessFileError ||
+      error instanceof TlsConfigError
+    ) {
       process.stderr.write(`tidemark: ${error.message}\n`);
       return 2;
     }
