@@ -75,7 +75,7 @@ export function createMetrics() {
     httpDuration: new Histogram('tidemark_http_request_duration_seconds', 'HTTP request duration by route.'),
     scoreStageDuration: new Histogram(
       'tidemark_score_stage_duration_seconds',
-      'Time of each stage of POST /api/v1/score: influx (reading), engine (scoring), encode (JSON).',
+      "Time of each stage of POST /api/v1/score: influx (reading), engine (scoring), written (reading a covering continuous detector's output), encode (JSON).",
     ),
     pointsScored: new Counter(
       'tidemark_points_scored_total',

@@ -4,6 +4,7 @@ const MINUTE = 60_000;
 const row = (minute: number, value: number, score: number) => ({
   time: minute * MINUTE,
   score,
+  anomaly: true,
   value,
   expected: 50,
   lower: 40,

@@ -55,10 +55,10 @@ describe('POST /api/v1/score', () => {
     });
     expect(response.status).toBe(200);
     const stages = (response.headers.get('server-timing') ?? '').split(', ').map((s) => s.split(';dur='));
-    expect(stages.map(([name]) => name)).toEqual(['influx', 'engine', 'encode']);
+    expect(stages.map(([name]) => name)).toEqual(['influx', 'engine', 'written', 'encode']);
     for (const [, ms] of stages) expect(Number(ms)).toBeGreaterThanOrEqual(0);
     const metrics = await (await h.call('GET', '/metrics')).text();
-    for (const stage of ['influx', 'engine', 'encode']) {
+    for (const stage of ['influx', 'engine', 'written', 'encode']) {
       expect(metrics).toMatch(
         new RegExp(`tidemark_score_stage_duration_seconds_count\\{stage="${stage}"\\} [1-9]`),
       );

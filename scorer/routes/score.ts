@@ -1,6 +1,7 @@
 import {
   CONTRACT_VERSION,
   type Notice,
+  type ParsedScoreRequest,
   type ScoredSeries,
   type ScoreResponse,
   scorePointsRequestSchema,
@@ -9,17 +10,53 @@ import {
 import { scoreSeries } from '@tidemark/core/engine';
 import { Hono } from 'hono';
 import { type AuthEnv, requireRole } from '../auth/middleware';
+import { outputDatabase } from '../continuous/output';
+import { coveringDetector, overlayWritten, writtenNotice } from '../continuous/overlay';
+import { readWritten, type WrittenSeries } from '../continuous/written';
 import type { AppDeps } from '../deps';
 import { limitProblem } from '../http/problem';
 import { validate } from '../http/validate';
+import { InfluxError } from '../influx';
 
 /** A `Server-Timing` header value (W3C Server Timing): `influx;dur=41.2, engine;dur=38.0, …`. */
 function serverTiming(stages: [string, number][]): string {
   return stages.map(([stage, ms]) => `${stage};dur=${ms.toFixed(1)}`).join(', ');
 }
 
+/**
+ * Where one of the org's continuous detectors covers the request's series, what it wrote back
+ * replaces what was scored now, so the panel shows the scores its annotations and alerts use.
+ */
+async function showWritten(
+  { detectors, access, config }: Pick<AppDeps, 'detectors' | 'access' | 'config'>,
+  orgId: number,
+  request: ParsedScoreRequest,
+  response: ScoreResponse,
+  signal: AbortSignal,
+): Promise<void> {
+  const definition = coveringDetector(await detectors.definitionsOf(orgId), request);
+  if (!definition || response.series.length === 0) return;
+  const database = outputDatabase(definition, config.influx.database);
+  const influx = access.client(orgId, database);
+  const owner = { orgId, legacyOrgId: config.auth.defaultOrgId };
+  let written: WrittenSeries[];
+  try {
+    written = await readWritten(influx, owner, definition, database, request.range, signal);
+  } catch (error) {
+    // Nothing written yet (no database or measurement): the scores computed now stand.
+    if (error instanceof InfluxError && error.kind === 'not-found') return;
+    throw error;
+  }
+  const byName = new Map(written.map((one) => [one.tags.series, one.rows]));
+  for (const series of response.series) {
+    const until = overlayWritten(series, byName.get(series.name) ?? []);
+    if (until !== null) series.notices.push(writtenNotice(definition, until));
+  }
+}
+
 /** `POST /score` (a query read from InfluxDB) and `POST /score/points` (points in the body). */
-export function scoreRoutes({ scoring, config, metrics }: Pick<AppDeps, 'scoring' | 'config' | 'metrics'>) {
+export function scoreRoutes(deps: Pick<AppDeps, 'scoring' | 'config' | 'metrics' | 'detectors' | 'access'>) {
+  const { scoring, config, metrics } = deps;
   const { maxPoints } = config.limits;
   return new Hono<AuthEnv>()
     .post('/score', requireRole('Viewer'), validate('json', scoreRequestSchema), async (c) => {
@@ -28,10 +65,12 @@ export function scoreRoutes({ scoring, config, metrics }: Pick<AppDeps, 'scoring
         stages.push([stage, ms]);
         metrics.scoreStageDuration.observe({ stage }, ms / 1000);
       };
-      const response = await scoring.score(c.get('caller').orgId, c.req.valid('json'), {
-        signal: c.req.raw.signal,
-        onStage,
-      });
+      const { orgId } = c.get('caller');
+      const request = c.req.valid('json');
+      const response = await scoring.score(orgId, request, { signal: c.req.raw.signal, onStage });
+      const writtenStarted = performance.now();
+      await showWritten(deps, orgId, request, response, c.req.raw.signal);
+      onStage('written', performance.now() - writtenStarted);
       const points = response.series.reduce((sum, s) => sum + s.time.length, 0);
       metrics.pointsScored.inc({ source: 'influxdb' }, points);
       const encodeStarted = performance.now();

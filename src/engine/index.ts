@@ -12,6 +12,7 @@ export {
 export * from './model';
 export * from './model-codec';
 export * from './prepare';
+export { findRegions } from './regions';
 export * from './registry';
 export * from './score';
 export { detectPeriod } from './season';
