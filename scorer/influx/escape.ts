@@ -1,3 +1,4 @@
+import { inexpressibleIn } from '@tidemark/core';
 import { InfluxError } from './errors';
 
 /**
@@ -9,21 +10,13 @@ import { InfluxError } from './errors';
  * So escaping those four characters maps every string to exactly one token that reads back as it.
  */
 /*
- * Three things cannot be said in InfluxQL at all: its reader turns a carriage return into a
- * newline, reads NUL as end of input, and a lone UTF-16 surrogate would be sent as U+FFFD. Text
- * with them is refused instead of silently quoted as a different string.
+ * Three things cannot be said in InfluxQL at all (a carriage return, NUL, a lone surrogate: see
+ * influx-text.ts in the contract). Text with them is refused instead of quoted as a different string.
  */
-/** In a `u` regex a surrogate pair is one code point, so this matches only unpaired halves. */
-export const LONE_SURROGATE = /\p{Cs}/u;
+export { LONE_SURROGATE } from '@tidemark/core';
 
 function checkExpressible(text: string, what: string): void {
-  const problem = text.includes('\r')
-    ? 'a carriage return'
-    : text.includes('\0')
-      ? 'a NUL character'
-      : LONE_SURROGATE.test(text)
-        ? 'invalid Unicode (a lone surrogate)'
-        : null;
+  const problem = inexpressibleIn(text);
   if (problem) {
     throw new InfluxError(
       'bad-query',

@@ -248,6 +248,30 @@ const CASES: Case[] = [
   ],
   ['an unknown detector field', 'POST', '/api/v1/detectors', { ...detector, cron: '* * * * *' }],
   ['a bad id in the URL', 'PUT', '/api/v1/detectors/a%20b', detector],
+  [
+    'a NUL as output retention policy',
+    'POST',
+    '/api/v1/detectors',
+    { ...detector, id: 'det-rp', output: { retentionPolicy: '\u0000' } },
+  ],
+  [
+    'an escape character in the output database',
+    'POST',
+    '/api/v1/detectors',
+    { ...detector, id: 'det-db', output: { database: 'out\u001b[31m' } },
+  ],
+  [
+    'a NUL in the detector query measurement',
+    'POST',
+    '/api/v1/detectors',
+    { ...detector, id: 'det-m', query: { ...query, measurement: 'cpu\u0000' } },
+  ],
+  [
+    'a tab in the database',
+    'POST',
+    '/api/v1/score',
+    { ...score, query: { ...query, database: 'met\trics' } },
+  ],
   // annotations, schema
   ['annotations with from after to', 'GET', `/api/v1/annotations?from=${T0 + 1}&to=${T0}`, undefined],
   ['annotations without to', 'GET', `/api/v1/annotations?from=${T0}`, undefined],
@@ -259,6 +283,12 @@ const CASES: Case[] = [
     undefined,
   ],
   ['a carriage return in a database', 'GET', '/api/v1/schema/measurements?database=a%0Db', undefined],
+  [
+    'a control character in a retention policy',
+    'GET',
+    '/api/v1/schema/measurements?database=metrics&retentionPolicy=%01',
+    undefined,
+  ],
   ['a limit of zero', 'GET', '/api/v1/schema/measurements?database=metrics&limit=0', undefined],
   // auth
   [
@@ -316,6 +346,19 @@ it.each(cases)('$name → 4xx problem+json', async ({ method, path, body, raw, h
   expect(problem.status).toBe(response.status);
   expect(problem.detail.length).toBeGreaterThan(10);
   expect(problem.type).toMatch(/^urn:tidemark:problem:/);
+});
+
+it('says which field holds what InfluxDB cannot take', async () => {
+  const response = await h.call('POST', '/api/v1/detectors', {
+    body: { ...detector, output: { retentionPolicy: '\u0000' } },
+  });
+  expect(((await response.json()) as { errors: unknown[] }).errors).toEqual([
+    {
+      path: 'output.retentionPolicy',
+      message:
+        'contains a NUL character, which InfluxDB does not allow in database and retention policy names',
+    },
+  ]);
 });
 
 it('wrote nothing: same databases and measurements, no models, jobs or detectors', async () => {

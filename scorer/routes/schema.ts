@@ -1,3 +1,4 @@
+import { databaseNameSchema, influxNameSchema } from '@tidemark/core';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { type AuthEnv, requireRole } from '../auth/middleware';
@@ -5,11 +6,12 @@ import type { AppDeps } from '../deps';
 import { validate } from '../http/validate';
 import { listDatabases, listFieldKeys, listMeasurements, listTagKeys, listTagValues } from '../influx/schema';
 
-const name = z.string().min(1, 'must not be empty').max(256);
 const limit = z.coerce.number().int().min(1).max(10_000).optional();
-const database = z.object({ database: name, retentionPolicy: name.optional(), limit }).strict();
-const measurement = database.extend({ measurement: name });
-const tagValues = measurement.extend({ key: name });
+const database = z
+  .object({ database: databaseNameSchema, retentionPolicy: databaseNameSchema.optional(), limit })
+  .strict();
+const measurement = database.extend({ measurement: influxNameSchema });
+const tagValues = measurement.extend({ key: influxNameSchema });
 
 /** The query editor's look-ups: `GET /schema/{databases,measurements,fields,tag-keys,tag-values}` → `{ values }`. */
 export function schemaRoutes({ access }: Pick<AppDeps, 'access'>) {

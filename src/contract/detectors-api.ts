@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { DEFAULT_DETECTOR, detectorSpecSchema, durationSchema } from './detectors';
 import { parseDuration } from './duration';
 import { recordIdSchema } from './models';
-import { seriesQuerySchema } from './query';
+import { databaseNameSchema, influxNameSchema, seriesQuerySchema } from './query';
 import { regionSchema } from './series';
 
 export const DEFAULT_OUTPUT_MEASUREMENT = 'tidemark_anomaly';
@@ -43,9 +43,9 @@ export const continuousDetectorInputSchema = z
     output: z
       .object({
         /** The query's database when absent. */
-        database: z.string().min(1).max(256).optional(),
-        retentionPolicy: z.string().min(1).max(256).optional(),
-        measurement: z.string().min(1).max(256).default(DEFAULT_OUTPUT_MEASUREMENT),
+        database: databaseNameSchema.optional(),
+        retentionPolicy: databaseNameSchema.optional(),
+        measurement: influxNameSchema.default(DEFAULT_OUTPUT_MEASUREMENT),
       })
       .strict()
       .default({ measurement: DEFAULT_OUTPUT_MEASUREMENT }),

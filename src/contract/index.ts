@@ -3,6 +3,7 @@
 export * from './detectors';
 export * from './detectors-api';
 export * from './duration';
+export * from './influx-text';
 export * from './models';
 export * from './query';
 export * from './requests';
