@@ -42,7 +42,7 @@ export async function writtenIntervals(
     `${quoteIdentifier('detector')}::tag = ${quoteString(definition.id)}`,
   ];
   const text =
-    `SELECT "score" FROM ${qualifiedMeasurement(place.database, output.retentionPolicy, output.measurement)} ` +
+    `SELECT "value" FROM ${qualifiedMeasurement(place.database, output.retentionPolicy, output.measurement)} ` +
     `WHERE ${where.join(' AND ')} GROUP BY ${quoteIdentifier('series')}::tag`;
   const series = await seriesOrNone(() =>
     influx.querySeries(text, { database: place.database, ...(signal ? { signal } : {}) }),

@@ -125,3 +125,33 @@ it('reports downtime longer than maxBackfill (intervals and points) and resumes 
   const served = (await (await h.call('GET', '/api/v1/detectors/cpu')).json()) as ContinuousDetector;
   expect(served.skipped).toEqual(state.skipped);
 });
+
+it('catches a host up after an outage longer than lateWindow, and fills late gaps inside it', async () => {
+  const HOUR = 60 * MINUTE;
+  const start = T + 3 * DAY;
+  const d = seasonalPoints('cpu', { host: 'd' }, start, 29 * 60, MINUTE);
+  await h.influx.write('metrics', d.slice(0, 24 * 60)); // host d: the last day
+  await run();
+  expect(await written('d')).toHaveLength(24 * 60);
+
+  // Its agent buffers for 4 h (runs go on meanwhile), then sends it all.
+  now = T + 4 * DAY + 3 * HOUR;
+  await run();
+  now += HOUR;
+  await h.influx.write('metrics', d.slice(24 * 60, 28 * 60));
+  await run();
+  const times = await written('d');
+  expect(times).toHaveLength(28 * 60);
+  expect(times.every((t, i) => t === start + i * MINUTE)).toBe(true);
+
+  // Ten minutes of the next hour arrive only after the run that scored the rest of it.
+  now += HOUR;
+  await h.influx.write('metrics', [...d.slice(28 * 60, 28 * 60 + 30), ...d.slice(28 * 60 + 40)]);
+  await run();
+  expect(await written('d')).toHaveLength(29 * 60 - 10);
+  const { latePoints } = await status();
+  await h.influx.write('metrics', d.slice(28 * 60 + 30, 28 * 60 + 40));
+  await run();
+  expect(await written('d')).toHaveLength(29 * 60);
+  expect((await status()).latePoints).toBe(latePoints + 10);
+});
