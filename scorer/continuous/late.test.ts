@@ -153,5 +153,5 @@ it('catches a host up after an outage longer than lateWindow, and fills late gap
   await h.influx.write('metrics', d.slice(28 * 60 + 30, 28 * 60 + 40));
   await run();
   expect(await written('d')).toHaveLength(29 * 60);
-  expect((await status()).latePoints).toBe(latePoints + 10);
+  expect((await status()).latePoints).toBe(latePoints! + 10);
 });
