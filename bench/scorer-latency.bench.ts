@@ -81,10 +81,8 @@ async function main() {
     console.log('InfluxDB /query directly, same points:');
     for (const [name, times] of readTimes) console.log(row(`  ${name}`, times));
     const metrics = await (await bench.call('GET', '/metrics')).text();
-    const memberRuns = metrics
-      .split('\n')
-      .filter((line) => line.startsWith('tidemark_engine_member_runs_total'));
-    console.log(`ensemble members scored beside the request: ${memberRuns.join(', ') || 'none'}`);
+    const engineCalls = metrics.split('\n').filter((line) => line.startsWith('tidemark_engine_calls_total'));
+    console.log(`engine calls: ${engineCalls.join(', ') || 'none'}`);
     console.log('ratio of POST /api/v1/score to each direct read (target <= 1.5x):');
     for (const [name, times] of readTimes) {
       const p50 = percentile(scoreTimes, 50) / percentile(times, 50);

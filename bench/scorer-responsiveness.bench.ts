@@ -95,6 +95,7 @@ async function main() {
       TIDEMARK_TOKENS: TOKEN,
       DATA_DIR: dataDir,
       LOG_LEVEL: 'warn',
+      TOKEN_ONLY_ROLE: 'Editor',
       MAX_SERIES: String(Math.max(100, seriesCount)),
       ...(values.workers !== undefined ? { SCORE_WORKERS: values.workers } : {}),
     }),

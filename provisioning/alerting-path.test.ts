@@ -135,7 +135,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await detectors?.stop();
   await deps?.trainer.shutdown();
-  await deps?.memberPool.close();
+  await deps?.enginePool.close();
   await rm(dataDir, { recursive: true, force: true });
 });
 

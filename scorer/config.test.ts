@@ -48,7 +48,7 @@ describe('loadConfig', () => {
         queryTimeoutMs: 30_000,
         maxConcurrentTrainings: 2,
       },
-      scoreWorkers: Math.min(4, availableParallelism() - 1),
+      scoreWorkers: Math.min(4, availableParallelism()),
       logLevel: 'info',
     });
   });

@@ -22,9 +22,12 @@ const httpUrl = z.url({
   error: 'expected an http(s) URL such as http://localhost:8086',
 });
 
-/** One per core beyond the first (the main thread has work of its own), at most four. */
+/**
+ * One per core, at most four: the engine runs in the workers (the main thread only does I/O), and
+ * a call with a model splits between two of them.
+ */
 function defaultScoreWorkers(): number {
-  return Math.min(4, Math.max(0, availableParallelism() - 1));
+  return Math.min(4, Math.max(1, availableParallelism()));
 }
 
 /** Every environment variable the scorer reads. Secrets: INFLUX_TOKEN, INFLUX_PASSWORD, TIDEMARK_TOKENS. */
@@ -77,7 +80,7 @@ export const envSchema = z.object({
   MAX_SERIES: withDefault(int(1, 10_000), '100'),
   QUERY_TIMEOUT_MS: withDefault(int(100, 3_600_000), '30000'),
   MAX_CONCURRENT_TRAININGS: withDefault(int(1, 256), '2'),
-  /** Engine worker threads for ensemble members (0 = score on the request's thread only). */
+  /** Engine worker threads (0 = the engine runs on the main thread, holding every request up). */
   SCORE_WORKERS: withDefault(int(0, 64), String(defaultScoreWorkers())),
   LOG_LEVEL: withDefault(z.enum(['debug', 'info', 'warn', 'error', 'silent']), 'info'),
 });

@@ -5,7 +5,7 @@ import type { DetectorService } from './continuous/service';
 import type { InfluxClient } from './influx';
 import type { Logger } from './log';
 import type { Metrics } from './metrics';
-import type { MemberPool } from './scoring/member-pool';
+import type { EnginePool } from './scoring/engine-pool';
 import type { ScoringService } from './scoring/score-service';
 import type { StateStore } from './store';
 import type { Trainer } from './training/trainer';
@@ -21,7 +21,7 @@ export interface AppDeps {
   store: StateStore;
   scoring: ScoringService;
   /** Engine worker threads (started by `startServer`; close it on shutdown). */
-  memberPool: MemberPool;
+  enginePool: EnginePool;
   trainer: Trainer;
   detectors: DetectorService;
   auth: AuthOptions;

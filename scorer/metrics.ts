@@ -81,9 +81,9 @@ export function createMetrics() {
       'tidemark_points_scored_total',
       'Points scored, by where the request came from.',
     ),
-    memberRuns: new Counter(
-      'tidemark_engine_member_runs_total',
-      'Ensemble members scored beside the request, by thread (worker, or main when no worker was up).',
+    engineCalls: new Counter(
+      'tidemark_engine_calls_total',
+      'Engine calls (a series scored, a body of points, an ensemble member scored beside its series), by kind and thread (worker, or main when no worker was up).',
     ),
     trainingsRunning: new Counter('tidemark_trainings_running', 'Training jobs running now.', 'gauge'),
     trainings: new Counter('tidemark_trainings_total', 'Training jobs finished, by status.'),

@@ -20,8 +20,8 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const logger = createLogger(config.logLevel);
   const tls = config.server.tls ? await loadTls(config.server.tls) : null;
   const deps = await createServices(config, logger);
-  deps.memberPool.start();
-  void deps.memberPool.ready().then(() => {
+  deps.enginePool.start();
+  void deps.enginePool.ready().then(() => {
     if (config.scoreWorkers > 0) logger.info('engine workers ready', { workers: config.scoreWorkers });
   });
   const orgIds = await deps.store.orgIds();
@@ -54,7 +54,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
         logger.info('shutting down');
         await new Promise<void>((resolve) => server.close(() => resolve()));
         await Promise.all([deps.detectors.stop(), deps.trainer.shutdown()]);
-        await deps.memberPool.close();
+        await deps.enginePool.close();
         logger.info('stopped');
       })();
       return closing;

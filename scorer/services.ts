@@ -9,7 +9,7 @@ import type { AppDeps } from './deps';
 import { InfluxClient } from './influx';
 import type { Logger } from './log';
 import { createMetrics } from './metrics';
-import { MemberPool } from './scoring/member-pool';
+import { EnginePool } from './scoring/engine-pool';
 import { createScoringService } from './scoring/score-service';
 import { openStateStore } from './store';
 import { Trainer } from './training/trainer';
@@ -40,25 +40,26 @@ export async function createServices(
     logger.warn('removed files left by an interrupted write', { count: store.recoveredTempFiles });
   }
   const limits = { maxPoints: config.limits.maxPoints, maxSeries: config.limits.maxSeries };
+  const enginePool = new EnginePool({
+    size: config.scoreWorkers,
+    logger,
+    onCall: (kind, thread) => metrics.engineCalls.inc({ kind, thread }),
+  });
   const trainer = new Trainer({
     store,
     access,
     logger,
     metrics,
+    engine: enginePool.engine,
     maxConcurrent: config.limits.maxConcurrentTrainings,
     ...limits,
-  });
-  const memberPool = new MemberPool({
-    size: config.scoreWorkers,
-    logger,
-    onRun: (thread) => metrics.memberRuns.inc({ thread }),
   });
   const scoring = createScoringService({
     access,
     models: store.models,
     limits,
     readParts: config.influx.readParts,
-    offload: memberPool.offload,
+    engine: enginePool.engine,
     trainInBackground: (orgId, request) => trainer.trainInBackground(orgId, request),
   });
   const provisioned: ProvisionedDetector[] =
@@ -85,7 +86,7 @@ export async function createServices(
     access,
     store,
     scoring,
-    memberPool,
+    enginePool,
     trainer,
     detectors,
     auth: {

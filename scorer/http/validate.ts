@@ -27,7 +27,7 @@ function hasProtoKey(value: unknown): boolean {
   return false;
 }
 
-const noProtoKeys = <S extends z.ZodType>(schema: S) =>
+export const noProtoKeys = <S extends z.ZodType>(schema: S) =>
   z.preprocess((value, ctx) => {
     if (hasProtoKey(value)) {
       ctx.addIssue({ code: 'custom', message: 'keys named "__proto__" are never valid here; remove them' });
@@ -42,7 +42,7 @@ const JSON_MEDIA_TYPE = /^application\/([\w.-]+\+)?json$/i;
  * Hono reads a body sent without a JSON content type as `{}`, which zod would report as a list
  * of missing fields: say what is actually wrong instead.
  */
-function requireJsonContentType(c: Context): void {
+export function requireJsonContentType(c: Context): void {
   const contentType = c.req.header('content-type') ?? '';
   if (JSON_MEDIA_TYPE.test(contentType.split(';')[0]?.trim() ?? '')) return;
   throw new ProblemError({

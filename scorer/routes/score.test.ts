@@ -90,7 +90,7 @@ describe('POST /api/v1/score', () => {
     expect(earlier.series.score.slice(400)).toEqual(first.series.score);
   });
 
-  it('scores the ensemble with a worker thread exactly as on the request thread alone', async () => {
+  it('scores the ensemble in engine workers (split between two) exactly as on the request thread alone', async () => {
     const body = {
       query: { ...query, tags: [{ key: 'host', value: 'a' }] },
       intervalMs: STEP,
@@ -99,7 +99,7 @@ describe('POST /api/v1/score', () => {
     const run = async (workers: string) => {
       const harness = await startHarness(influxd.current, { env: { SCORE_WORKERS: workers } });
       try {
-        await harness.deps.memberPool.ready();
+        await harness.deps.enginePool.ready();
         await harness.call('POST', '/api/v1/score', { body: { ...body, range } });
         // Both score with what was learned before the range's UTC day: the ensemble's members split up.
         const later = { from: range.from + 10 * STEP, to: range.to };
@@ -107,16 +107,21 @@ describe('POST /api/v1/score', () => {
           await harness.call('POST', '/api/v1/score', { body: { ...body, range: later } })
         ).json()) as ScoreResponse;
         const metrics = await (await harness.call('GET', '/metrics')).text();
-        const runs = metrics.match(/tidemark_engine_member_runs_total\{thread="(\w+)"\} (\d+)/);
-        return { scored, thread: runs?.[1], count: Number(runs?.[2]) };
+        const calls = [
+          ...metrics.matchAll(/tidemark_engine_calls_total\{kind="(\w+)",thread="(\w+)"\} (\d+)/g),
+        ];
+        return {
+          scored,
+          calls: Object.fromEntries(calls.map(([, kind, thread, n]) => [`${kind} ${thread}`, Number(n)])),
+        };
       } finally {
         await harness.close();
       }
     };
-    const pooled = await run('1');
+    const pooled = await run('2');
     const alone = await run('0');
-    expect(pooled).toMatchObject({ thread: 'worker', count: 2 });
-    expect(alone).toMatchObject({ thread: 'main', count: 2 });
+    expect(pooled.calls).toEqual({ 'train worker': 1, 'score worker': 2, 'member worker': 2 });
+    expect(alone.calls).toEqual({ 'train main': 1, 'score main': 2 });
     expect(pooled.scored.series[0]!.anomaly.some(Boolean)).toBe(true);
     // Everything but the notice saying when each harness learned.
     const columns = ({ notices: _, ...series }: ScoredSeries) => series;

@@ -1,21 +1,12 @@
-import {
-  CONTRACT_VERSION,
-  type Notice,
-  type ParsedScoreRequest,
-  type ScoredSeries,
-  type ScoreResponse,
-  scorePointsRequestSchema,
-  scoreRequestSchema,
-} from '@tidemark/core';
-import { scoreSeries } from '@tidemark/core/engine';
+import { type ParsedScoreRequest, type ScoreResponse, scoreRequestSchema } from '@tidemark/core';
 import { Hono } from 'hono';
 import { type AuthEnv, requireRole } from '../auth/middleware';
 import { outputDatabase } from '../continuous/output';
 import { coveringDetector, overlayWritten, writtenNotice } from '../continuous/overlay';
 import { readWritten, type WrittenSeries } from '../continuous/written';
 import type { AppDeps } from '../deps';
-import { limitProblem } from '../http/problem';
-import { validate } from '../http/validate';
+import { ProblemError } from '../http/problem';
+import { requireJsonContentType, validate } from '../http/validate';
 import { InfluxError } from '../influx';
 
 /** A `Server-Timing` header value (W3C Server Timing): `influx;dur=41.2, engine;dur=38.0, …`. */
@@ -55,7 +46,9 @@ async function showWritten(
 }
 
 /** `POST /score` (a query read from InfluxDB) and `POST /score/points` (points in the body). */
-export function scoreRoutes(deps: Pick<AppDeps, 'scoring' | 'config' | 'metrics' | 'detectors' | 'access'>) {
+export function scoreRoutes(
+  deps: Pick<AppDeps, 'scoring' | 'enginePool' | 'config' | 'metrics' | 'detectors' | 'access'>,
+) {
   const { scoring, config, metrics } = deps;
   const { maxPoints } = config.limits;
   return new Hono<AuthEnv>()
@@ -82,40 +75,14 @@ export function scoreRoutes(deps: Pick<AppDeps, 'scoring' | 'config' | 'metrics'
         'server-timing': serverTiming(stages),
       });
     })
-    .post('/score/points', requireRole('Viewer'), validate('json', scorePointsRequestSchema), async (c) => {
-      const request = c.req.valid('json');
-      const total = request.series.reduce((sum, s) => sum + s.points.length + (s.training?.length ?? 0), 0);
-      if (total > maxPoints) {
-        throw limitProblem(
-          `The body holds ${total} points, more than MAX_POINTS (${maxPoints}). Send fewer points per request.`,
-        );
-      }
-      const notices: Notice[] = [];
-      let detector = request.detector;
-      if (detector.id === 'lstm') {
-        // Training an LSTM takes tens of seconds: too long for a request that stores nothing.
-        detector = { id: 'robust', params: detector.params };
-        notices.push({
-          severity: 'info',
-          text: 'The LSTM needs a trained model, which inline points cannot have; scored with the robust baseline. Train on InfluxDB data with POST /api/v1/models.',
-        });
-      }
-      const series: ScoredSeries[] = [];
-      for (const one of request.series) {
-        if (one.points.length === 0) continue;
-        const points = [...(one.training ?? []), ...one.points];
-        const scoreFrom = one.training?.length ? Math.min(...one.points.map(([t]) => t)) : undefined;
-        const result = await scoreSeries(points, {
-          detector,
-          name: one.name,
-          tags: one.tags,
-          ...(request.intervalMs ? { intervalMs: request.intervalMs } : {}),
-          ...(scoreFrom !== undefined ? { scoreFrom } : {}),
-        });
-        series.push(result.series);
-      }
-      metrics.pointsScored.inc({ source: 'body' }, total);
-      const response: ScoreResponse = { contractVersion: CONTRACT_VERSION, series, notices };
-      return c.json(response);
+    .post('/score/points', requireRole('Viewer'), async (c) => {
+      // The body goes to an engine worker as bytes: parsing and checking 5 MB of points here
+      // would hold every other request up (see scorePointsBody).
+      requireJsonContentType(c);
+      const body = new Uint8Array(await c.req.arrayBuffer());
+      const outcome = await deps.enginePool.scorePointsBody(body, { maxPoints });
+      if (!outcome.ok) throw new ProblemError(outcome.problem);
+      metrics.pointsScored.inc({ source: 'body' }, outcome.points);
+      return c.body(outcome.body as Uint8Array<ArrayBuffer>, 200, { 'content-type': 'application/json' });
     });
 }

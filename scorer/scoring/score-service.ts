@@ -7,19 +7,14 @@ import {
   type ScoredSeries,
   type ScoreResponse,
 } from '@tidemark/core';
-import {
-  type MemberOffload,
-  MIN_HISTORY_POINTS,
-  scoreSeries,
-  type TrainedModel,
-  trainModel,
-} from '@tidemark/core/engine';
+import { MIN_HISTORY_POINTS, scoreSeries, type TrainedModel, trainModel } from '@tidemark/core/engine';
 import type { OrgAccess } from '../access/org-access';
 import { limitProblem } from '../http/problem';
 import { sortedTagEntries } from '../influx';
 import { type ReadSeries, readSeries } from '../influx/series-query';
 import type { ModelRecord, ModelRegistry } from '../store';
 import { anchorSpanMs, segmentsOf } from './anchors';
+import type { Engine } from './engine-pool';
 import { checkGroupByKeys, explainEmpty } from './explain-empty';
 import { FitCache } from './fit-cache';
 import { modelLookbackMs, planHistory } from './history';
@@ -53,8 +48,8 @@ export interface ScoringDeps {
   fitCache?: FitCache;
   /** Queries one large read is split into, run at once (see `readSeries`); default 1. */
   readParts?: number;
-  /** Where ensemble members scored beside the band's run (a worker pool); default this thread. */
-  offload?: MemberOffload;
+  /** Where series are fitted and scored (an engine worker pool); default this thread. */
+  engine?: Engine;
 }
 
 /** The parts of a score request whose time is reported (Server-Timing, metrics). */
@@ -126,6 +121,7 @@ interface SeriesRead {
 export function createScoringService(deps: ScoringDeps): ScoringService {
   const cache = new ModelCache(deps.models);
   const fits = deps.fitCache ?? new FitCache();
+  const engine: Engine = deps.engine ?? { scoreSeries, trainModel };
 
   /** The fit at `anchor`: kept, or learned now from the history before it; null with too little. */
   async function fitAt(
@@ -140,7 +136,7 @@ export function createScoringService(deps: ScoringDeps): ScoringService {
     if (kept) return kept.model;
     const history = await read.historyBefore(anchor);
     if (history.filter(([, value]) => value !== null).length < MIN_HISTORY_POINTS) return null;
-    const model = await trainModel(history, { detector, intervalMs, ...(signal ? { signal } : {}) });
+    const model = await engine.trainModel(history, { detector, intervalMs, ...(signal ? { signal } : {}) });
     fits.put(key, model);
     return model;
   }
@@ -163,7 +159,6 @@ export function createScoringService(deps: ScoringDeps): ScoringService {
       intervalMs,
       name: seriesName(request.query, read.tags),
       tags: read.tags,
-      ...(deps.offload ? { offload: deps.offload } : {}),
     };
     const stored = record ? await cache.load(orgId, record) : null;
     // The LSTM trains in the background; until then the robust baseline answers, and says so.
@@ -183,7 +178,7 @@ export function createScoringService(deps: ScoringDeps): ScoringService {
       const fitKey = `${fitPrefix(orgId, request)}${segment.anchor}|${key}`;
       const model = stored ?? (await fitAt(fitKey, segment.anchor, detector, intervalMs, read, signal));
       if (!model) {
-        const scored = await scoreSeries(pointsBetween(read.points, segment.anchor, segment.to), {
+        const scored = await engine.scoreSeries(pointsBetween(read.points, segment.anchor, segment.to), {
           ...base,
           detector,
           reportFrom: segment.from,
@@ -197,7 +192,7 @@ export function createScoringService(deps: ScoringDeps): ScoringService {
       }
       const lookbackMs = modelLookbackMs(model.period, intervalMs, historyMs);
       const points = pointsBetween(read.points, segment.anchor - lookbackMs, segment.to);
-      const scored = await scoreSeries(points, {
+      const scored = await engine.scoreSeries(points, {
         ...base,
         detector,
         model,

@@ -89,7 +89,7 @@ export async function startHarness(influxd: InfluxdInstance, options: HarnessOpt
     async close() {
       await deps.detectors.stop();
       await deps.trainer.shutdown();
-      await deps.memberPool.close();
+      await deps.enginePool.close();
       await grafana.close();
       await rm(dataDir, { recursive: true, force: true });
       await rm(orgAccessFile, { force: true });

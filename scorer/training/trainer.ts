@@ -6,6 +6,7 @@ import { limitProblem, ProblemError } from '../http/problem';
 import { readSeries } from '../influx/series-query';
 import type { Logger } from '../log';
 import type { Metrics } from '../metrics';
+import type { Engine } from '../scoring/engine-pool';
 import { checkGroupByKeys } from '../scoring/explain-empty';
 import { modelIdFor, queryKey, seriesKey, seriesName } from '../scoring/series-identity';
 import type { StateStore } from '../store';
@@ -18,6 +19,8 @@ export interface TrainerOptions {
   maxConcurrent: number;
   maxPoints: number;
   maxSeries: number;
+  /** Where models are trained (an engine worker pool); default this thread. */
+  engine?: Pick<Engine, 'trainModel'>;
   now?: () => number;
 }
 
@@ -203,7 +206,7 @@ export class Trainer {
           progress: index / series.length,
           message: `Training ${name} (${index + 1}/${series.length})`,
         });
-        const model = await trainModel(one.points, {
+        const model = await (this.options.engine?.trainModel ?? trainModel)(one.points, {
           detector: request.detector,
           intervalMs: request.intervalMs,
           seed: 1,

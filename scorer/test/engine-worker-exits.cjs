@@ -1,4 +1,4 @@
-// An engine worker that comes up and exits when given work (member-pool.test.ts).
+// An engine worker that comes up and exits when given work (engine-pool.test.ts).
 const { parentPort } = require('node:worker_threads');
 
 parentPort.postMessage({ ready: true });

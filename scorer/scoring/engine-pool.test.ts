@@ -1,0 +1,209 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { serialize } from 'node:v8';
+import { scoreSeries, type TrainedModel, trainModel } from '@tidemark/core/engine';
+import { createLogger } from '../log';
+import { seasonalPoints } from '../test/app-harness';
+import { EnginePool } from './engine-pool';
+import type { ScoreOutcome } from './engine-protocol';
+import { scorePointsBody } from './points-body';
+
+const STEP = 60_000;
+const T0 = Date.UTC(2024, 0, 1);
+
+const points = seasonalPoints('cpu', {}, T0, 3000, STEP, { 2700: 60 }).map(
+  ({ time, fields }): [number, number | null] => [time, Number(fields.value)],
+);
+points[2100] = [points[2100]![0], null];
+const ensemble = { id: 'ensemble' as const };
+const fitOptions = { intervalMs: STEP, detector: ensemble, scoreFrom: T0 + 2000 * STEP, name: 'cpu' };
+const withModel = { intervalMs: STEP, detector: ensemble, scoreFrom: T0 + 2500 * STEP };
+let model: TrainedModel;
+let fitted: ScoreOutcome;
+let scored: ScoreOutcome;
+
+beforeAll(async () => {
+  fitted = await scoreSeries(points, fitOptions);
+  model = fitted.model!;
+  scored = await scoreSeries(points.slice(1500), { ...withModel, model });
+  expect(scored.series.anomaly.some(Boolean)).toBe(true);
+});
+
+function poolOf(size: number, entry?: string) {
+  const calls: string[] = [];
+  const warnings: string[] = [];
+  const logger = createLogger('warn', (line) => warnings.push(JSON.parse(line).msg));
+  const pool = new EnginePool({
+    size,
+    logger,
+    onCall: (kind, thread) => calls.push(`${kind} ${thread}`),
+    ...(entry ? { entry } : {}),
+  });
+  return { pool, calls, warnings };
+}
+
+const scoreWithModel = (pool: EnginePool, one = model) =>
+  pool.engine.scoreSeries(points.slice(1500), { ...withModel, model: one });
+
+describe('EnginePool', () => {
+  it('fits and scores series in worker threads with the same numbers as here, many at once', async () => {
+    const { pool, calls } = poolOf(1);
+    try {
+      await pool.ready();
+      const outcomes = await Promise.all(
+        Array.from({ length: 3 }, () => pool.engine.scoreSeries(points, fitOptions)),
+      );
+      for (const outcome of outcomes) expect(outcome).toEqual(fitted);
+      expect(await scoreWithModel(pool)).toEqual(scored);
+      expect(calls).toEqual(Array(4).fill('score worker'));
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('trains in a worker the model it would train here; an aborted training stops', async () => {
+    const { pool, calls } = poolOf(1);
+    try {
+      await pool.ready();
+      const options = { intervalMs: STEP, detector: ensemble };
+      expect(await pool.engine.trainModel(points, options)).toEqual(await trainModel(points, options));
+      const signal = AbortSignal.abort(new Error('no longer needed'));
+      await expect(pool.engine.trainModel(points, { ...options, signal })).rejects.toThrow(
+        'no longer needed',
+      );
+      expect(calls).toEqual(['train worker']);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('with a model and an idle second worker, the ensemble splits between them: same numbers', async () => {
+    const { pool, calls } = poolOf(2);
+    try {
+      await pool.ready();
+      expect(await scoreWithModel(pool)).toEqual(scored);
+      expect(calls.sort()).toEqual(['member worker', 'score worker']);
+      // Calls at once: the second worker takes a call and maybe a member of the first.
+      const many = await Promise.all(Array.from({ length: 4 }, () => scoreWithModel(pool)));
+      for (const outcome of many) expect(outcome).toEqual(scored);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('a worker that let a model go (it keeps 32) is sent it again', async () => {
+    const { pool, calls } = poolOf(1);
+    try {
+      await pool.ready();
+      const models = Array.from({ length: 34 }, () => structuredClone(model));
+      for (const one of models) await scoreWithModel(pool, one);
+      expect(await scoreWithModel(pool, models[0])).toEqual(scored);
+      expect(calls).toEqual(Array(35).fill('score worker'));
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('parses, scores and encodes a body of points in a worker, byte for byte as here', async () => {
+    const { pool, calls } = poolOf(1);
+    try {
+      await pool.ready();
+      const body = new TextEncoder().encode(JSON.stringify({ series: [{ points: points.slice(0, 800) }] }));
+      const limits = { maxPoints: 10_000 };
+      const here = await scorePointsBody(body, limits);
+      expect(await pool.scorePointsBody(body, limits)).toEqual(here);
+      expect(here.ok).toBe(true);
+      const malformed = await pool.scorePointsBody(new TextEncoder().encode('{"series": ['), limits);
+      expect(malformed).toMatchObject({
+        ok: false,
+        problem: { status: 400, title: 'Malformed request body' },
+      });
+      expect(calls).toEqual(['points-body worker', 'points-body worker']);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('keeps the process alive while a call is out, and not once the pool is idle', async () => {
+    const script = `
+      const { EnginePool } = require('./scorer/scoring/engine-pool');
+      const { createLogger } = require('./scorer/log');
+      const { points, options } = require('v8').deserialize(require('fs').readFileSync(process.argv[1]));
+      const pool = new EnginePool({ size: 1, logger: createLogger('silent') });
+      pool.ready().then(() => pool.engine.scoreSeries(points, options)).then((outcome) => {
+        console.log(JSON.stringify(outcome.series.time.length));
+      });`;
+    const dir = mkdtempSync(join(tmpdir(), 'tidemark-pool-'));
+    try {
+      const input = join(dir, 'call.bin');
+      writeFileSync(input, serialize({ points, options: fitOptions }));
+      const { stdout } = await promisify(execFile)(
+        process.execPath,
+        ['--import', 'tsx', '-e', script, input],
+        {
+          cwd: join(__dirname, '..', '..'),
+          timeout: 30_000,
+        },
+      );
+      expect(stdout.trim()).toBe(String(fitted.series.time.length));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('with no workers, calls run here', async () => {
+    const { pool, calls } = poolOf(0);
+    try {
+      expect(await scoreWithModel(pool)).toEqual(scored);
+      expect(calls).toEqual(['score main']);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('passes on what went wrong in the worker, by name (an engine input error answers 422)', async () => {
+    const { pool } = poolOf(1);
+    try {
+      await pool.ready();
+      const broken = {
+        ...model,
+        states: model.states.map((s) => (s.detector === 'robust' ? { ...s, stateVersion: 99 } : s)),
+      };
+      await expect(scoreWithModel(pool, broken)).rejects.toThrow(/cannot load robust state v99/);
+      const unscorable = pool.engine.scoreSeries([], { detector: ensemble });
+      await expect(unscorable).rejects.toMatchObject({ name: 'EngineInputError' });
+      expect(await scoreWithModel(pool)).toEqual(scored);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('a worker that exits mid-call: the call finishes here and a new worker takes over', async () => {
+    const { pool, calls, warnings } = poolOf(1, join(__dirname, '../test/engine-worker-exits.cjs'));
+    try {
+      await pool.ready();
+      expect(await scoreWithModel(pool)).toEqual(scored);
+      expect(calls).toEqual(['score main']);
+      expect(warnings).toContain('engine worker exited; starting another');
+      await pool.ready();
+      expect(await scoreWithModel(pool)).toEqual(scored);
+      expect(calls).toEqual(['score main', 'score main']);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('a worker that cannot start is not restarted: calls run here', async () => {
+    const { pool, calls, warnings } = poolOf(1, join(__dirname, '../test/engine-worker-fails.cjs'));
+    try {
+      expect(await scoreWithModel(pool)).toEqual(scored);
+      expect(warnings).toContain('engine worker failed; its calls run on the main thread');
+      expect(calls).toEqual(['score main']);
+    } finally {
+      await pool.close();
+    }
+  });
+});

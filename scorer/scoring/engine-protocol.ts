@@ -1,0 +1,92 @@
+import type { ScoredSeries } from '@tidemark/core';
+import type {
+  DetectorState,
+  EngineOptions,
+  MemberOutcome,
+  MemberTask,
+  Point,
+  scoreSeries,
+  TrainedModel,
+} from '@tidemark/core/engine';
+import type { PointsBodyLimits, PointsBodyOutcome } from './points-body';
+
+/** Points as two columns that cross threads without a copy (NaN = a point without a value). */
+export interface PointColumns {
+  times: Float64Array;
+  values: Float64Array;
+}
+
+export function toColumns(points: readonly Point[]): PointColumns {
+  const times = new Float64Array(points.length);
+  const values = new Float64Array(points.length);
+  points.forEach(([time, value], k) => {
+    times[k] = time;
+    values[k] = value ?? Number.NaN;
+  });
+  return { times, values };
+}
+
+export function fromColumns({ times, values }: PointColumns): Point[] {
+  return Array.from(times, (time, k) => [time, Number.isNaN(values[k]!) ? null : values[k]!] as const);
+}
+
+/** What `scoreSeries` takes besides the points and a model, as plain data. */
+export type ScoreCallOptions = Omit<
+  NonNullable<Parameters<typeof scoreSeries>[1]>,
+  'model' | 'offload' | 'signal' | 'onProgress'
+>;
+
+/** What `trainModel` takes besides the points, as plain data (progress and abort go as messages). */
+export type TrainCallOptions = Omit<EngineOptions, 'model' | 'offload' | 'signal' | 'onProgress'>;
+
+export type TrainProgress = Parameters<NonNullable<EngineOptions['onProgress']>>[0];
+
+export interface ScoreOutcome {
+  series: ScoredSeries;
+  model: TrainedModel | null;
+}
+
+/**
+ * One piece of engine work. Models and member states go with a key: a worker keeps what it was
+ * sent (`model`/`state` only when it may not hold `key`) and answers `missing` once it let one go.
+ */
+export type EngineCall =
+  | { kind: 'member'; key: number; state?: DetectorState; task: MemberTask }
+  | {
+      kind: 'score';
+      points: PointColumns;
+      options: ScoreCallOptions;
+      modelKey?: number;
+      model?: TrainedModel;
+      /** Hand the ensemble's second member back to the pool (another worker is idle). */
+      relay: boolean;
+    }
+  | { kind: 'train'; points: PointColumns; options: TrainCallOptions }
+  | { kind: 'points-body'; body: Uint8Array; limits: PointsBodyLimits };
+
+export type EngineResult<K extends EngineCall['kind']> = K extends 'member'
+  ? MemberOutcome
+  : K extends 'score'
+    ? ScoreOutcome
+    : K extends 'train'
+      ? TrainedModel
+      : PointsBodyOutcome;
+
+/** The answer to a member a worker handed back: its outcome, or run it yourself, or what failed. */
+export type RelayAnswer =
+  | { relayed: number; outcome: MemberOutcome }
+  | { relayed: number; runHere: true }
+  | { relayed: number; error: string };
+
+/** Main thread → engine worker: a call, the answer to a member it handed back, or a call aborted. */
+export type WorkerRequest = ({ id: number } & EngineCall) | RelayAnswer | { abort: number; reason: string };
+
+/** Engine worker → main thread. */
+export type WorkerReply =
+  | { ready: true }
+  | { id: number; result: EngineResult<EngineCall['kind']> }
+  | { id: number; missing: true }
+  | { id: number; error: string; name: string }
+  | { id: number; progress: TrainProgress }
+  /** The `score` call `id` hands member `detector` of its model to the pool as `relay`. */
+  | { id: number; relay: number; detector: DetectorState['detector']; task: MemberTask };

@@ -1,2 +1,0 @@
-// An engine worker that fails before it is ready (member-pool.test.ts).
-throw new Error('this worker cannot start');
