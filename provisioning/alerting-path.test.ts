@@ -35,6 +35,8 @@ const DAY = 86_400_000;
 /** Wednesday 2025-01-15 10:00 UTC. */
 const T0 = Date.UTC(2025, 0, 15, 10, 0);
 const DATABASE = 'tidemark';
+/** Where the provisioned detectors write and the alert rules read (apart from the metrics). */
+const SCORES = 'tidemark_scores';
 const HOSTS = ['web-1', 'web-2', 'web-3'];
 
 const influxd = useInfluxd();
@@ -94,6 +96,7 @@ async function advanceTo(time: number) {
 beforeAll(async () => {
   influx = new InfluxClient({ url: influxd.current.url });
   await influx.query(`CREATE DATABASE "${DATABASE}"`);
+  await influx.query(`CREATE DATABASE "${SCORES}"`);
   dataDir = await mkdtemp(join(tmpdir(), 'tidemark-alerting-'));
   provisioned = await loadProvisionedDetectors(path('provisioning/scorer/detectors.yaml'), 1);
   const config = loadConfig({
@@ -147,7 +150,7 @@ describe('feeder → influxd → continuous detectors → alert rule', () => {
   it('before the anomaly: every series has recent scores, and none is past the threshold', async () => {
     await advanceTo(anomaly.start);
     // Org 2's detector of the same id scored the same series high: not org 1's alert.
-    await influx.write(DATABASE, [writtenScore(now - MINUTE, { org: '2' }, 99)]);
+    await influx.write(SCORES, [writtenScore(now - MINUTE, { org: '2' }, 99)]);
     const instances = await evaluateRule(scoreRule, now, runQuery);
     expect(instances).toHaveLength(provisioned.length * HOSTS.length);
     for (const instance of instances) {
@@ -183,7 +186,7 @@ describe('feeder → influxd → continuous detectors → alert rule', () => {
 
   it("fires on points an older scorer wrote without the org tag (they are org 1's)", async () => {
     const later = now + 30 * MINUTE;
-    await influx.write(DATABASE, [writtenScore(later - MINUTE, {}, 99)]);
+    await influx.write(SCORES, [writtenScore(later - MINUTE, {}, 99)]);
     const firing = (await evaluateRule(scoreRule, later, runQuery)).filter((i) => i.firing);
     expect(firing.map((i) => i.labels)).toEqual([
       { detector: provisioned[0]!.definition.id, host: HOSTS[0], series: legacySeries },

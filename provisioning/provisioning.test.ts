@@ -123,14 +123,11 @@ describe('data sources', () => {
     expect(new Set(datasources.map((d) => d.name)).size).toBe(datasources.length);
   });
 
-  it('reach InfluxDB with InfluxQL through the v1 API, the token in a header', () => {
-    const influx = datasources.find((d) => d.type === 'influxdb')!;
-    expect(influx.jsonData).toMatchObject({
-      version: 'InfluxQL',
-      dbName: expand('INFLUX_DATABASE'),
-      httpHeaderName1: 'Authorization',
-    });
-    expect(influx.secureJsonData).toEqual({ httpHeaderValue1: `Token ${expand('INFLUX_TOKEN')}` });
+  it('reach InfluxDB with InfluxQL through the v1 API, as a read-only user', () => {
+    const influx = datasources.find((d) => d.type === 'influxdb')! as DataSource & { user?: string };
+    expect(influx.jsonData).toMatchObject({ version: 'InfluxQL', dbName: expand('INFLUX_DATABASE') });
+    expect(influx.user).toBe(expand('INFLUX_READ_USER'));
+    expect(influx.secureJsonData).toEqual({ password: expand('INFLUX_READ_PASSWORD') });
   });
 
   it('configure the Tidemark data source as the plugin reads it: scorerUrl in jsonData, token secret', () => {
@@ -242,7 +239,7 @@ describe('alerting', () => {
       for (const data of rule.data) {
         if (data.datasourceUid === '__expr__') continue;
         expect(provisionedUid(data.datasourceUid)?.type).toBe('influxdb');
-        expect(data.model.query).toMatch(/FROM "tidemark_anomaly" WHERE .*\$timeFilter/);
+        expect(data.model.query).toMatch(/FROM "tidemark_scores"\.\."tidemark_anomaly" WHERE .*\$timeFilter/);
       }
     }
   });
@@ -349,7 +346,7 @@ describe('comment headers', () => {
     'provisioning/grafana/alerting/tidemark.yaml',
     'provisioning/grafana/plugins/tidemark.yaml',
     'provisioning/scorer/detectors.yaml',
-    'provisioning/influxdb/create-dbrp.sh',
+    'provisioning/influxdb/setup-tidemark.sh',
     'docker-compose.yml',
     '.env.example',
     'scorer/Dockerfile',
@@ -413,7 +410,7 @@ describe('docker-compose.yml', () => {
         expect(existsSync(path(source))).toBe(true);
       }
     }
-    expect(statSync(path('provisioning/influxdb/create-dbrp.sh')).mode & 0o111).not.toBe(0);
+    expect(statSync(path('provisioning/influxdb/setup-tidemark.sh')).mode & 0o111).not.toBe(0);
   });
 
   it('builds the scorer and the feeder from scorer/Dockerfile: multi-stage, non-root, pinned base', () => {
@@ -468,6 +465,86 @@ describe('docker-compose.yml', () => {
       .join('\n');
     const used = new Set([...text.matchAll(/\$\{([A-Z][A-Z0-9_]*)(?::?[-?][^}]*)?\}/g)].map((m) => m[1]!));
     expect([...used].sort()).toEqual([...envExample.keys()].sort());
+  });
+
+  describe('least privilege (Docker cannot run here: checked from the files, the commands as InfluxDB 2.7 documents them)', () => {
+    const setup = readFileSync(path('provisioning/influxdb/setup-tidemark.sh'), 'utf8');
+    const influxEnv = services.influxdb!.environment!;
+    /** `influx v1 auth create` commands of the init script: the user variable and its bucket grants. */
+    const auths = [...setup.matchAll(/^influx v1 auth create((?:[^\n]*\\\n)*[^\n]*)/gm)].map(([, args]) => ({
+      user: /--username "\$\{(\w+)\}"/.exec(args!)?.[1],
+      password: /--password "\$\{(\w+)\}"/.exec(args!)?.[1],
+      read: [...args!.matchAll(/--read-bucket "\$\{(\w+)\}"/g)].map((m) => m[1]),
+      write: [...args!.matchAll(/--write-bucket "\$\{(\w+)\}"/g)].map((m) => m[1]),
+    }));
+    let provisionedDetectors: Awaited<ReturnType<typeof loadProvisionedDetectors>> = [];
+    beforeAll(async () => {
+      provisionedDetectors = await loadProvisionedDetectors(path('provisioning/scorer/detectors.yaml'), 1);
+    });
+    const grantsOf = (userVariable: string) => auths.find((a) => a.user === userVariable)!;
+    const secretsOf = (name: string) =>
+      Object.values(services[name]!.environment ?? {}).flatMap((value) =>
+        [...value.matchAll(/\$\{([A-Z0-9_]+)/g)].map((m) => m[1]!),
+      );
+
+    it('gives the admin token to InfluxDB only', () => {
+      expect(influxEnv.DOCKER_INFLUXDB_INIT_ADMIN_TOKEN).toMatch(/\$\{INFLUX_ADMIN_TOKEN:\?/);
+      for (const name of ['scorer', 'feeder', 'grafana']) {
+        expect([name, secretsOf(name)]).not.toContainEqual([
+          name,
+          expect.arrayContaining(['INFLUX_ADMIN_TOKEN']),
+        ]);
+        expect(JSON.stringify(services[name])).not.toMatch(/INFLUX_ADMIN|INFLUX_TOKEN/);
+      }
+    });
+
+    it('gives every service its own credentials', () => {
+      const password = {
+        scorer: 'INFLUX_SCORER_PASSWORD',
+        feeder: 'INFLUX_FEEDER_PASSWORD',
+        grafana: 'INFLUX_GRAFANA_PASSWORD',
+      };
+      for (const [name, variable] of Object.entries(password)) {
+        expect(secretsOf(name).filter((s) => s.startsWith('INFLUX_'))).toEqual([variable]);
+      }
+      expect(new Set(Object.values(password)).size).toBe(3);
+      expect(services.scorer!.environment!.INFLUX_USERNAME).toBe(influxEnv.INFLUX_SCORER_USER);
+      expect(services.feeder!.environment!.INFLUX_USERNAME).toBe(influxEnv.INFLUX_FEEDER_USER);
+      expect(services.grafana!.environment!.INFLUX_READ_USER).toBe(influxEnv.INFLUX_GRAFANA_USER);
+      const users = [
+        influxEnv.INFLUX_SCORER_USER,
+        influxEnv.INFLUX_FEEDER_USER,
+        influxEnv.INFLUX_GRAFANA_USER,
+      ];
+      expect(new Set(users).size).toBe(3);
+    });
+
+    it('lets the feeder only write the demo data, Grafana only read, the scorer read the data and write its own output', () => {
+      expect(auths).toHaveLength(3);
+      expect(grantsOf('INFLUX_FEEDER_USER')).toMatchObject({ read: [], write: ['data_id'] });
+      expect(grantsOf('INFLUX_GRAFANA_USER')).toMatchObject({ read: ['data_id', 'scores_id'], write: [] });
+      expect(grantsOf('INFLUX_SCORER_USER')).toMatchObject({
+        read: ['data_id', 'scores_id'],
+        write: ['scores_id'],
+      });
+      for (const auth of auths) expect(auth.password).toBe(auth.user!.replace(/_USER$/, '_PASSWORD'));
+      expect(services.feeder!.command).toContain('--write-only');
+    });
+
+    it('keeps the scores apart from the demo data', () => {
+      expect(setup).toMatch(/influx bucket create --org "\$\{org\}" --name "\$\{scores_db\}"/);
+      expect(setup).toMatch(
+        /dbrp create --org "\$\{org\}" --bucket-id "\$\{scores_id\}" --db "\$\{scores_db\}"/,
+      );
+      const scores = influxEnv.TIDEMARK_SCORES_DATABASE!;
+      expect(scores).not.toBe(influxEnv.TIDEMARK_DATABASE);
+      expect(services.scorer!.environment!.INFLUX_DATABASE).toBe(scores);
+      expect(services.feeder!.command).toContain(`--database=${influxEnv.TIDEMARK_DATABASE}`);
+      for (const { definition } of provisionedDetectors) {
+        expect(definition.query.database).toBe(influxEnv.TIDEMARK_DATABASE);
+        expect(definition.output.database).toBe(scores);
+      }
+    });
   });
 
   it('waits for healthy dependencies', () => {

@@ -28,6 +28,8 @@ const HELP = `Usage: npm start [-- options]
   --help             this text`;
 
 const DATABASE = 'tidemark';
+/** Where the provisioned detectors write their scores, apart from the demo data. */
+const SCORES_DATABASE = 'tidemark_scores';
 const HOSTS = ['web-1', 'web-2', 'web-3'];
 const print = (line = '') => process.stdout.write(`${line}\n`);
 
@@ -62,7 +64,9 @@ function grafanaInstructions(influxUrl: string, scorerUrl: string, token: string
   print('  Or provision both, the dashboards and the alert rules: copy provisioning/grafana/* into');
   print("  Grafana's provisioning folder (the dashboards provider's path must point at the JSON files)");
   print('  and start Grafana with:');
-  print(`    INFLUX_URL=${influxUrl} INFLUX_DATABASE=${DATABASE} INFLUX_TOKEN=unused \\`);
+  print(
+    `    INFLUX_URL=${influxUrl} INFLUX_DATABASE=${DATABASE} INFLUX_READ_USER=demo INFLUX_READ_PASSWORD=unused \\`,
+  );
   print(`    TIDEMARK_SCORER_URL=${scorerUrl} TIDEMARK_TOKEN=${token} \\`);
   print('    ALERT_WEBHOOK_URL=http://example.invalid/tidemark-alerts');
   print('  See docs/operations.md.');
@@ -102,6 +106,7 @@ async function runLocal(settings: ReturnType<typeof options>): Promise<number> {
     print(`InfluxDB 1.x:  ${influxd.url}  (data in ${influxd.dir})`);
     const influx = new InfluxClient({ url: influxd.url });
     await influx.query(`CREATE DATABASE "${DATABASE}"`);
+    await influx.query(`CREATE DATABASE "${SCORES_DATABASE}"`);
 
     const injected: Anomaly[] = [];
     const feeder = new Feeder({

@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InfluxClient } from '../influx';
 import { useInfluxd } from '../test/influxd';
@@ -43,6 +45,8 @@ describe('tidemark feed arguments', () => {
       speed: 1,
       until: undefined,
       log: 'text',
+      writeOnly: false,
+      heartbeat: undefined,
     });
   });
 
@@ -61,6 +65,8 @@ describe('tidemark feed arguments', () => {
         '--speed=60',
         '--until=now+2h',
         '--log=json',
+        '--write-only',
+        '--heartbeat=/tmp/beat',
       ],
       NOW,
     );
@@ -76,6 +82,8 @@ describe('tidemark feed arguments', () => {
       seed: 42,
       speed: 60,
       until: NOW + 2 * 3_600_000,
+      writeOnly: true,
+      heartbeat: '/tmp/beat',
       log: 'json',
     });
   });
@@ -167,5 +175,39 @@ describe('tidemark feed (child process, real influxd)', () => {
     const exit = new Promise<number | null>((resolve) => child.on('exit', resolve));
     child.kill('SIGTERM');
     expect(await exit).toBe(0);
+  });
+});
+
+describe('tidemark feed with write-only credentials (real influxd, auth on)', () => {
+  const secured = useInfluxd({ auth: true });
+  const FEEDER = { INFLUX_USERNAME: 'feeder', INFLUX_PASSWORD: 'feeder-password' };
+
+  it('--write-only backfills and writes without reading, and --heartbeat touches its file', async () => {
+    const admin = new InfluxClient({ url: secured.current.url, auth: secured.current.admin! });
+    await admin.query('CREATE DATABASE "tidemark"');
+    await admin.query(`CREATE USER "feeder" WITH PASSWORD 'feeder-password'`);
+    await admin.query('GRANT WRITE ON "tidemark" TO "feeder"');
+    const env = { INFLUX_URL: secured.current.url, ...FEEDER };
+    const args = ['--history=1h', '--history-anomaly-every=0', '--step=1m', '--until=now+5m'];
+
+    // Reading where the last run stopped needs READ: refused.
+    const reading = await run(args, env);
+    expect(reading.code).toBe(1);
+    expect(reading.stderr).toMatch(/not authorized|forbidden|403/i);
+
+    const dir = await mkdtemp(join(tmpdir(), 'tidemark-feed-'));
+    const heartbeat = join(dir, 'heartbeat');
+    try {
+      const result = await run([...args, '--write-only', `--heartbeat=${heartbeat}`], env);
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      const [series] = await admin.querySeries('SELECT count("usage_percent") FROM "cpu"', {
+        database: 'tidemark',
+      });
+      expect(Number(series?.values[0]?.[1])).toBeGreaterThanOrEqual(3 * 60);
+      expect(Number(await readFile(heartbeat, 'utf8'))).toBeGreaterThan(Date.now() - 60_000);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,3 +1,4 @@
+import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { parseDuration } from '@tidemark/core';
 import { UsageError } from '../cli/exit-codes';
@@ -41,6 +42,9 @@ Options:
   --until TIME            fast-forward: write up to TIME as fast as possible, then exit; TIME is
                           "now", "now+DURATION" or an ISO 8601 time (default: run until stopped)
   --log text|json         log format (default: text)
+  --write-only            the credentials may only write (least privilege): backfill all of
+                          --history at every start instead of reading where the last run stopped
+  --heartbeat FILE        touch FILE after every write InfluxDB accepted (for health checks)
   --help                  this text
 
 Stops on SIGTERM or SIGINT after the write in progress. Exit codes: 0 stopped, 2 bad usage or
@@ -59,6 +63,8 @@ export interface FeedSettings {
   speed: number;
   until: number | undefined;
   log: 'text' | 'json';
+  writeOnly: boolean;
+  heartbeat: string | undefined;
 }
 
 function duration(flag: string, text: string, allowZero = false): number {
@@ -107,6 +113,8 @@ export function parseFeedArgs(argv: string[], now = Date.now()): FeedSettings | 
       speed: { type: 'string', default: '1' },
       until: { type: 'string' },
       log: { type: 'string', default: 'text' },
+      'write-only': { type: 'boolean', default: false },
+      heartbeat: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -134,6 +142,8 @@ export function parseFeedArgs(argv: string[], now = Date.now()): FeedSettings | 
     speed: positive('speed', values.speed!),
     until: values.until === undefined ? undefined : parseUntil(values.until, now),
     log: values.log,
+    writeOnly: values['write-only']!,
+    heartbeat: values.heartbeat,
   };
   if (settings.historyAnomalyEvery % settings.anomalyEvery !== 0) {
     throw new UsageError('--history-anomaly-every must be a multiple of --anomaly-every (or 0)');
@@ -206,6 +216,13 @@ function feedLog(format: 'text' | 'json') {
   };
 }
 
+/** Touches `file` after each accepted write; a failed touch is not the feeder's failure. */
+function heartbeat(file: string) {
+  return () => {
+    writeFile(file, `${Date.now()}\n`).catch(() => undefined);
+  };
+}
+
 /** `tidemark feed`: backfill, then live (or fast-forward to --until), until SIGTERM/SIGINT. */
 export async function feedCommand(argv: string[]): Promise<number> {
   const settings = parseFeedArgs(argv);
@@ -240,6 +257,8 @@ export async function feedCommand(argv: string[]): Promise<number> {
       ...(settings.firstAnomalyAfter !== undefined ? { firstAnomalyAfter: settings.firstAnomalyAfter } : {}),
       clock: realtimeClock(settings.speed),
       onInjected: (anomaly, phase) => log.injected(anomaly, phase),
+      writeOnly: settings.writeOnly,
+      ...(settings.heartbeat ? { onWritten: heartbeat(settings.heartbeat) } : {}),
     });
     const backfill = await feeder.backfill(stop.signal);
     log.info(

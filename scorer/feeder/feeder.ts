@@ -56,6 +56,8 @@ export interface FeederOptions {
   onInjected?: (anomaly: Anomaly, phase: 'history' | 'live') => void;
   /** Called after each write with the time written up to (exclusive) and the points written. */
   onWritten?: (until: number, points: number) => void;
+  /** The credentials may only write: backfill all of `history` instead of reading where an earlier run stopped. */
+  writeOnly?: boolean;
 }
 
 const alignDown = (time: number, step: number) => Math.floor(time / step) * step;
@@ -168,8 +170,9 @@ export class Feeder {
    * wrote (a restarted feeder does not rewrite, and so does not relabel, its own past).
    */
   async backfill(signal?: AbortSignal): Promise<{ from: number; to: number; points: number }> {
-    const { history, step } = this.options;
-    const last = await this.lastWritten(signal);
+    const { history, step, writeOnly } = this.options;
+    // Rewriting history gives the same points (the same seed), so a write-only feeder loses nothing.
+    const last = writeOnly ? null : await this.lastWritten(signal);
     const from = Math.max(alignDown(this.liveFrom - history, step), last === null ? -Infinity : last + step);
     const to = this.liveFrom;
     const points = await this.writeRange(from, to, signal);
