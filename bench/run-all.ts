@@ -1,6 +1,6 @@
 /**
- * Runs every benchmark in turn (each prints its own figures and ratios). NAB quality is separate:
- * `npm run eval:nab`. Usage: npm run bench
+ * Runs every benchmark in turn (each prints its own figures and ratios). Detection quality is separate:
+ * `npm run eval`. Usage: npm run bench
  */
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
