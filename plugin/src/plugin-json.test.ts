@@ -53,13 +53,24 @@ describe('data source', () => {
     expect(datasource).toMatchObject({ metrics: true, annotations: true, backend: false });
   });
 
-  it('proxies to the scorer URL and injects the token as a bearer header', () => {
-    expect(datasource.routes).toEqual([
-      {
-        path: 'scorer',
-        url: '{{ .JsonData.scorerUrl }}',
-        headers: [{ name: 'Authorization', content: 'Bearer {{ .SecureJsonData.token }}' }],
-      },
-    ]);
+  it('proxies to the scorer URL and injects the token as a bearer header on every route', () => {
+    expect(datasource.routes.length).toBeGreaterThan(0);
+    for (const route of datasource.routes) {
+      expect(route.path.startsWith('scorer')).toBe(true);
+      expect(route.url.startsWith('{{ .JsonData.scorerUrl }}')).toBe(true);
+      expect(route.headers).toEqual([
+        { name: 'Authorization', content: 'Bearer {{ .SecureJsonData.token }}' },
+      ]);
+    }
+  });
+
+  it('lets Grafana refuse writes by role: reads Viewer, writes Editor, deletes Admin', () => {
+    const roleOf = (path: string, method: string) =>
+      datasource.routes.find((r) => r.path === path && r.method === method)?.reqRole;
+    expect(roleOf('scorer', 'GET')).toBe('Viewer');
+    expect(roleOf('scorer/api/v1/score', 'POST')).toBe('Viewer');
+    expect(roleOf('scorer', 'POST')).toBe('Editor');
+    expect(roleOf('scorer', 'PUT')).toBe('Editor');
+    expect(roleOf('scorer', 'DELETE')).toBe('Admin');
   });
 });
