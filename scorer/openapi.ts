@@ -31,7 +31,9 @@ const problem = (description: string) => ({
 const ERRORS = {
   '400': problem('Invalid request: `detail` says what to fix, `errors` lists the fields.'),
   '401': problem('Missing or wrong bearer token, or a refused `X-Grafana-Id` (Grafana shows this as a 400).'),
-  '403': problem('The Grafana role is too low for this operation.'),
+  '403': problem(
+    'The Grafana role is too low for this operation, or the org may not use this InfluxDB database (ORG_ACCESS_FILE).',
+  ),
   '503': problem('InfluxDB (or Grafana’s signing keys) unreachable or timed out; retry.'),
 };
 
