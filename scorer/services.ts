@@ -18,7 +18,8 @@ import { Trainer } from './training/trainer';
 export async function createServices(
   config: Config,
   logger: Logger,
-  overrides: { provisioned?: ProvisionedDetector[] } = {},
+  /** `now`: the continuous detectors' clock (tests pin it so a run never straddles a minute). */
+  overrides: { provisioned?: ProvisionedDetector[]; now?: () => number } = {},
 ): Promise<AppDeps> {
   const metrics = createMetrics();
   const clientOptions = {
@@ -76,6 +77,7 @@ export async function createServices(
     provisioned,
     defaultDatabase: config.influx.database,
     legacyOrgId: config.auth.defaultOrgId,
+    ...(overrides.now ? { now: overrides.now } : {}),
   });
   const { auth } = config;
   return {

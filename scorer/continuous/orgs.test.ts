@@ -10,7 +10,8 @@ import { useInfluxd } from '../test/influxd';
 const influxd = useInfluxd();
 let h: Harness;
 const STEP = 60_000;
-const NOW = Math.floor(Date.now() / STEP) * STEP;
+const LOADED_AT = Date.now();
+const NOW = Math.floor(LOADED_AT / STEP) * STEP;
 const T0 = NOW - 2_000 * STEP;
 const SPIKE = 1_990;
 
@@ -26,6 +27,7 @@ const definition = {
 beforeAll(async () => {
   // Both orgs may read and write `metrics` (without ORG_ACCESS_FILE only org 1 may).
   h = await startHarness(influxd.current, {
+    now: () => LOADED_AT,
     orgAccess: 'orgs: [{ orgId: 1, databases: "*" }, { orgId: 2, databases: "*" }]',
   });
   await createDatabase(h.influx, 'metrics');

@@ -39,7 +39,7 @@ const provisioned = {
 };
 
 beforeAll(async () => {
-  h = await startHarness(influxd.current, { provisioned: [provisioned] });
+  h = await startHarness(influxd.current, { provisioned: [provisioned], now: () => NOW });
   await createDatabase(h.influx, 'metrics');
   await h.influx.write('metrics', seasonalPoints('cpu', { host: 'a' }, T0, 2_000, STEP, { [SPIKE]: 60 }));
 }, 60_000);

@@ -42,6 +42,8 @@ export interface HarnessOptions {
   provisioned?: ProvisionedDetector[];
   /** ORG_ACCESS_FILE's text (YAML), written into the data dir's parent for this harness. */
   orgAccess?: string;
+  /** The continuous detectors' clock; pin it where a test counts the intervals a run writes. */
+  now?: () => number;
 }
 
 /** The whole app on a real influxd, a temp data dir and a real JWKS server, called in-process. */
@@ -63,6 +65,7 @@ export async function startHarness(influxd: InfluxdInstance, options: HarnessOpt
   });
   const deps = await createServices(config, createLogger('silent'), {
     ...(options.provisioned ? { provisioned: options.provisioned } : {}),
+    ...(options.now ? { now: options.now } : {}),
   });
   const app = createApp(deps) as unknown as Hono;
   return {
