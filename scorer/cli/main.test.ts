@@ -76,7 +76,7 @@ describe('tidemark CLI', () => {
     names.forEach((name, k) => {
       runs[name] = results[k]!;
     });
-  });
+  }, 180_000); // twelve Node + tsx start-ups: over a minute on two busy cores
 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
