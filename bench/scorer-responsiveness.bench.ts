@@ -12,12 +12,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ContinuousDetector } from '@tidemark/core';
-import { loadConfig } from '../scorer/config';
 import { InfluxClient } from '../scorer/influx';
-import { startServer } from '../scorer/serve';
 import { createDatabase, seasonalPoints, TOKEN } from '../scorer/test/app-harness';
-import { freePort, startInfluxd } from '../scorer/test/influxd';
-import { percentile } from './scorer-support';
+import { startInfluxd } from '../scorer/test/influxd';
+import { percentile, startBenchScorer } from './scorer-support';
 
 const { values } = parseArgs({
   options: {
@@ -86,20 +84,10 @@ async function main() {
       seasonalPoints('cpu', { host }, from, DAY_POINTS, STEP, { [k % DAY_POINTS]: 40 }),
     );
   }
-  const port = await freePort();
-  const server = await startServer(
-    loadConfig({
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      INFLUX_URL: influxd.url,
-      TIDEMARK_TOKENS: TOKEN,
-      DATA_DIR: dataDir,
-      LOG_LEVEL: 'warn',
-      TOKEN_ONLY_ROLE: 'Editor',
-      MAX_SERIES: String(Math.max(100, seriesCount)),
-      ...(values.workers !== undefined ? { SCORE_WORKERS: values.workers } : {}),
-    }),
-  );
+  const server = await startBenchScorer(influxd.url, dataDir, {
+    MAX_SERIES: String(Math.max(100, seriesCount)),
+    ...(values.workers !== undefined ? { SCORE_WORKERS: values.workers } : {}),
+  });
   const headers = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' };
   const call = (method: string, path: string, body?: string) =>
     fetch(`${server.url}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });

@@ -28,6 +28,23 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 }
 
+/** A real scorer on a free loopback port; `env` adds to (or overrides) the bench's settings. */
+export async function startBenchScorer(influxUrl: string, dataDir: string, env: Record<string, string> = {}) {
+  return startServer(
+    loadConfig({
+      PORT: String(await freePort()),
+      HOST: '127.0.0.1',
+      INFLUX_URL: influxUrl,
+      TIDEMARK_TOKENS: TOKEN,
+      // The benches train and define detectors with the bearer token alone (no Grafana in front).
+      TOKEN_ONLY_ROLE: 'Editor',
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'warn',
+      ...env,
+    }),
+  );
+}
+
 export async function setUp() {
   const influxd = await startInfluxd();
   const influx = new InfluxClient({ url: influxd.url });
@@ -37,19 +54,7 @@ export async function setUp() {
     seasonalPoints('cpu', { host: 'a' }, T0, HISTORY_POINTS + RANGE_POINTS, STEP, { 15000: 80 }),
   );
   const dataDir = await mkdtemp(join(tmpdir(), 'tidemark-bench-'));
-  const port = await freePort();
-  const server = await startServer(
-    loadConfig({
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      INFLUX_URL: influxd.url,
-      TIDEMARK_TOKENS: TOKEN,
-      // The bench trains with the bearer token alone (no Grafana in front).
-      TOKEN_ONLY_ROLE: 'Editor',
-      DATA_DIR: dataDir,
-      LOG_LEVEL: 'warn',
-    }),
-  );
+  const server = await startBenchScorer(influxd.url, dataDir);
   const call = async (method: string, path: string, body?: unknown) => {
     const response = await fetch(`${server.url}${path}`, {
       method,

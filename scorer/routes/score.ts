@@ -5,6 +5,7 @@ import { outputDatabase } from '../continuous/output';
 import { coveringDetector, overlayWritten, writtenNotice } from '../continuous/overlay';
 import { readWritten, type WrittenSeries } from '../continuous/written';
 import type { AppDeps } from '../deps';
+import { jsonInParts } from '../http/json-in-parts';
 import { ProblemError } from '../http/problem';
 import { requireJsonContentType, validate } from '../http/validate';
 import { InfluxError } from '../influx';
@@ -68,7 +69,7 @@ export function scoreRoutes(
       metrics.pointsScored.inc({ source: 'influxdb' }, points);
       const encodeStarted = performance.now();
       // Bytes, not a string: a string body is re-scanned for lone surrogates on its way out.
-      const body = Buffer.from(JSON.stringify(response));
+      const body = await jsonInParts(response, 'series');
       onStage('encode', performance.now() - encodeStarted);
       return c.body(body, 200, {
         'content-type': 'application/json',

@@ -45,13 +45,26 @@ function poolOf(size: number, entry?: string) {
   return { pool, calls, warnings };
 }
 
+/** Runs `test` with a pool of `size` workers, closed after. */
+async function withPool(
+  size: number,
+  test: (made: ReturnType<typeof poolOf>) => Promise<void>,
+  entry?: string,
+): Promise<void> {
+  const made = poolOf(size, entry);
+  try {
+    await test(made);
+  } finally {
+    await made.pool.close();
+  }
+}
+
 const scoreWithModel = (pool: EnginePool, one = model) =>
   pool.engine.scoreSeries(points.slice(1500), { ...withModel, model: one });
 
 describe('EnginePool', () => {
-  it('fits and scores series in worker threads with the same numbers as here, many at once', async () => {
-    const { pool, calls } = poolOf(1);
-    try {
+  it('fits and scores series in worker threads with the same numbers as here, many at once', () =>
+    withPool(1, async ({ pool, calls }) => {
       await pool.ready();
       const outcomes = await Promise.all(
         Array.from({ length: 3 }, () => pool.engine.scoreSeries(points, fitOptions)),
@@ -59,14 +72,10 @@ describe('EnginePool', () => {
       for (const outcome of outcomes) expect(outcome).toEqual(fitted);
       expect(await scoreWithModel(pool)).toEqual(scored);
       expect(calls).toEqual(Array(4).fill('score worker'));
-    } finally {
-      await pool.close();
-    }
-  });
+    }));
 
-  it('trains in a worker the model it would train here; an aborted training stops', async () => {
-    const { pool, calls } = poolOf(1);
-    try {
+  it('trains in a worker the model it would train here; an aborted training stops', () =>
+    withPool(1, async ({ pool, calls }) => {
       await pool.ready();
       const options = { intervalMs: STEP, detector: ensemble };
       expect(await pool.engine.trainModel(points, options)).toEqual(await trainModel(points, options));
@@ -75,41 +84,29 @@ describe('EnginePool', () => {
         'no longer needed',
       );
       expect(calls).toEqual(['train worker']);
-    } finally {
-      await pool.close();
-    }
-  });
+    }));
 
-  it('with a model and an idle second worker, the ensemble splits between them: same numbers', async () => {
-    const { pool, calls } = poolOf(2);
-    try {
+  it('with a model and an idle second worker, the ensemble splits between them: same numbers', () =>
+    withPool(2, async ({ pool, calls }) => {
       await pool.ready();
       expect(await scoreWithModel(pool)).toEqual(scored);
       expect(calls.sort()).toEqual(['member worker', 'score worker']);
       // Calls at once: the second worker takes a call and maybe a member of the first.
       const many = await Promise.all(Array.from({ length: 4 }, () => scoreWithModel(pool)));
       for (const outcome of many) expect(outcome).toEqual(scored);
-    } finally {
-      await pool.close();
-    }
-  });
+    }));
 
-  it('a worker that let a model go (it keeps 32) is sent it again', async () => {
-    const { pool, calls } = poolOf(1);
-    try {
+  it('a worker that let a model go (it keeps 32) is sent it again', () =>
+    withPool(1, async ({ pool, calls }) => {
       await pool.ready();
       const models = Array.from({ length: 34 }, () => structuredClone(model));
       for (const one of models) await scoreWithModel(pool, one);
       expect(await scoreWithModel(pool, models[0])).toEqual(scored);
       expect(calls).toEqual(Array(35).fill('score worker'));
-    } finally {
-      await pool.close();
-    }
-  });
+    }));
 
-  it('parses, scores and encodes a body of points in a worker, byte for byte as here', async () => {
-    const { pool, calls } = poolOf(1);
-    try {
+  it('parses, scores and encodes a body of points in a worker, byte for byte as here', () =>
+    withPool(1, async ({ pool, calls }) => {
       await pool.ready();
       const body = new TextEncoder().encode(JSON.stringify({ series: [{ points: points.slice(0, 800) }] }));
       const limits = { maxPoints: 10_000 };
@@ -122,10 +119,7 @@ describe('EnginePool', () => {
         problem: { status: 400, title: 'Malformed request body' },
       });
       expect(calls).toEqual(['points-body worker', 'points-body worker']);
-    } finally {
-      await pool.close();
-    }
-  });
+    }));
 
   it('keeps the process alive while a call is out, and not once the pool is idle', async () => {
     const script = `
@@ -154,19 +148,14 @@ describe('EnginePool', () => {
     }
   });
 
-  it('with no workers, calls run here', async () => {
-    const { pool, calls } = poolOf(0);
-    try {
+  it('with no workers, calls run here', () =>
+    withPool(0, async ({ pool, calls }) => {
       expect(await scoreWithModel(pool)).toEqual(scored);
       expect(calls).toEqual(['score main']);
-    } finally {
-      await pool.close();
-    }
-  });
+    }));
 
-  it('passes on what went wrong in the worker, by name (an engine input error answers 422)', async () => {
-    const { pool } = poolOf(1);
-    try {
+  it('passes on what went wrong in the worker, by name (an engine input error answers 422)', () =>
+    withPool(1, async ({ pool }) => {
       await pool.ready();
       const broken = {
         ...model,
@@ -176,34 +165,31 @@ describe('EnginePool', () => {
       const unscorable = pool.engine.scoreSeries([], { detector: ensemble });
       await expect(unscorable).rejects.toMatchObject({ name: 'EngineInputError' });
       expect(await scoreWithModel(pool)).toEqual(scored);
-    } finally {
-      await pool.close();
-    }
-  });
+    }));
 
-  it('a worker that exits mid-call: the call finishes here and a new worker takes over', async () => {
-    const { pool, calls, warnings } = poolOf(1, join(__dirname, '../test/engine-worker-exits.cjs'));
-    try {
-      await pool.ready();
-      expect(await scoreWithModel(pool)).toEqual(scored);
-      expect(calls).toEqual(['score main']);
-      expect(warnings).toContain('engine worker exited; starting another');
-      await pool.ready();
-      expect(await scoreWithModel(pool)).toEqual(scored);
-      expect(calls).toEqual(['score main', 'score main']);
-    } finally {
-      await pool.close();
-    }
-  });
+  it('a worker that exits mid-call: the call finishes here and a new worker takes over', () =>
+    withPool(
+      1,
+      async ({ pool, calls, warnings }) => {
+        await pool.ready();
+        expect(await scoreWithModel(pool)).toEqual(scored);
+        expect(calls).toEqual(['score main']);
+        expect(warnings).toContain('engine worker exited; starting another');
+        await pool.ready();
+        expect(await scoreWithModel(pool)).toEqual(scored);
+        expect(calls).toEqual(['score main', 'score main']);
+      },
+      join(__dirname, '../test/engine-worker-exits.cjs'),
+    ));
 
-  it('a worker that cannot start is not restarted: calls run here', async () => {
-    const { pool, calls, warnings } = poolOf(1, join(__dirname, '../test/engine-worker-fails.cjs'));
-    try {
-      expect(await scoreWithModel(pool)).toEqual(scored);
-      expect(warnings).toContain('engine worker failed; its calls run on the main thread');
-      expect(calls).toEqual(['score main']);
-    } finally {
-      await pool.close();
-    }
-  });
+  it('a worker that cannot start is not restarted: calls run here', () =>
+    withPool(
+      1,
+      async ({ pool, calls, warnings }) => {
+        expect(await scoreWithModel(pool)).toEqual(scored);
+        expect(warnings).toContain('engine worker failed; its calls run on the main thread');
+        expect(calls).toEqual(['score main']);
+      },
+      join(__dirname, '../test/engine-worker-fails.cjs'),
+    ));
 });
