@@ -17,7 +17,8 @@ const influxd = useInfluxd();
 let h: Harness;
 let disk: TinyDisk;
 const STEP = 60_000;
-const NOW = Math.floor(Date.now() / STEP) * STEP;
+const LOADED_AT = Date.now();
+const NOW = Math.floor(LOADED_AT / STEP) * STEP;
 const query = { database: 'metrics', measurement: 'cpu', field: 'value' };
 const detector = (id: string) => ({
   id,
@@ -36,7 +37,7 @@ const training = {
 
 beforeAll(async () => {
   disk = await startTinyDisk(1024 * 1024);
-  h = await startHarness(influxd.current, { env: { DATA_DIR: disk.dir } });
+  h = await startHarness(influxd.current, { env: { DATA_DIR: disk.dir }, now: () => LOADED_AT });
   await createDatabase(h.influx, 'metrics');
   await h.influx.write('metrics', seasonalPoints('cpu', { host: 'a' }, NOW - 300 * STEP, 300, STEP));
   expect((await h.call('POST', '/api/v1/detectors', { body: detector('before') })).status).toBe(201);
