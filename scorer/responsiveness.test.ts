@@ -105,9 +105,9 @@ it('answers /healthz, and on idle kept-alive connections, while a large score/po
       return '/healthz' as const;
     });
   expect(await Promise.race([scored, health])).toBe('/healthz');
-  // Past the server's keep-alive timeout (5 s) the idle connection is closed, and the agent opens
-  // a new one. A scorer whose loop is held closes it only once free, with this request unread in
-  // it, and the client gets ECONNRESET.
+  // The connection kept alive across the big request still answers. A scorer whose loop was held
+  // past its keep-alive timeout closed such a connection only once free, with this request unread
+  // in it, and the client got ECONNRESET.
   await sleep(8_000);
   expect(await getWith(keptAlive, '/healthz')).toBe(200);
   await Promise.all([scored, health]);

@@ -16,6 +16,13 @@ export interface RunningServer {
  * Starts the scorer: services, resumed training jobs, scheduled continuous detectors, HTTP.
  * `tidemark serve` calls this and closes it on SIGTERM/SIGINT.
  */
+/**
+ * Idle kept-alive connections stay open longer than Grafana's data-source proxy keeps them (its
+ * `[dataproxy] idle_conn_timeout_seconds`, 90 by default), so the proxy never sends a request into
+ * a connection the scorer is closing (Node's default is 5 s).
+ */
+export const KEEP_ALIVE_TIMEOUT_MS = 95_000;
+
 export async function startServer(config: Config): Promise<RunningServer> {
   const logger = createLogger(config.logLevel);
   const tls = config.server.tls ? await loadTls(config.server.tls) : null;
@@ -34,6 +41,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     const options = { fetch: app.fetch, hostname: config.server.host, port: config.server.port };
     const https = tls ? { createServer: createHttpsServer, serverOptions: tls } : {};
     const s = serve({ ...options, ...https, overrideGlobalObjects: false }, () => resolve(s));
+    s.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
     s.once('error', reject);
   });
   const address = server.address();
