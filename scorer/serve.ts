@@ -41,7 +41,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     const options = { fetch: app.fetch, hostname: config.server.host, port: config.server.port };
     const https = tls ? { createServer: createHttpsServer, serverOptions: tls } : {};
     const s = serve({ ...options, ...https, overrideGlobalObjects: false }, () => resolve(s));
-    s.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+    if ('keepAliveTimeout' in s) s.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
     s.once('error', reject);
   });
   const address = server.address();
