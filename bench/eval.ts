@@ -7,8 +7,8 @@
  *   npm run eval [-- --detectors ensemble,robust] [--corpora nab,mscloud,kpi] [--in-process]
  *                [--jobs 2] [--keep DIR] [--no-docs] [--shared DIR (default ../shared)]
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { DetectorId } from '@tidemark/core';
@@ -29,7 +29,8 @@ Scores every development corpus causally and writes docs/quality.md.
   --jobs N          files scored at once (default 2)
   --keep DIR        keep the results there (default: a temp folder)
   --shared DIR      where nab-dev, ops-dev and tools are (default ../shared)
-  --no-docs         print the figures only`;
+  --no-docs         print the figures only
+  --report DIR      rewrite docs/quality.md from the results kept in DIR (--keep), scoring nothing`;
 export const EVAL_DETECTORS: DetectorId[] = ['ensemble', 'robust', 'isolation-forest'];
 
 export interface CorpusRun {
@@ -50,6 +51,7 @@ async function main() {
       jobs: { type: 'string', default: '2' },
       keep: { type: 'string' },
       shared: { type: 'string' },
+      report: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -62,6 +64,13 @@ async function main() {
   const corpora = developmentCorpora(values.shared ? resolve(values.shared) : undefined).filter(
     (c) => !wanted || wanted.includes(c.id),
   );
+  if (values.report) {
+    const { runs, meta } = JSON.parse(readFileSync(join(values.report, 'runs.json'), 'utf8')) as SavedRun;
+    const folders = await folderScores(runs, values.report);
+    writeQualityReport(join(ROOT, 'docs', 'quality.md'), runs, { ...meta, folders });
+    process.stdout.write(`docs/quality.md rewritten from ${values.report}\n`);
+    return;
+  }
   const workDir = values.keep ?? mkdtempSync(join(tmpdir(), 'tidemark-eval-'));
   const started = Date.now();
   const runs: CorpusRun[] = [];
@@ -92,16 +101,19 @@ async function main() {
     }
   }
   const folders = await folderScores(runs, workDir);
-  const wallSeconds = (Date.now() - started) / 1000;
-  writeFileSync(join(workDir, 'runs.json'), JSON.stringify(runs, null, 1));
-  process.stdout.write(`results in ${workDir}; ${wallSeconds.toFixed(0)} s\n`);
-  if (!values['no-docs']) {
-    writeQualityReport(join(ROOT, 'docs', 'quality.md'), runs, {
-      wallSeconds,
-      jobs: Number(values.jobs),
-      folders,
-    });
-  }
+  const meta = {
+    wallSeconds: (Date.now() - started) / 1000,
+    jobs: Number(values.jobs),
+    loadAverage: loadavg()[1]!,
+  };
+  writeFileSync(join(workDir, 'runs.json'), JSON.stringify({ runs, meta } satisfies SavedRun, null, 1));
+  process.stdout.write(`results in ${workDir}; ${meta.wallSeconds.toFixed(0)} s\n`);
+  if (!values['no-docs']) writeQualityReport(join(ROOT, 'docs', 'quality.md'), runs, { ...meta, folders });
+}
+
+interface SavedRun {
+  runs: CorpusRun[];
+  meta: { wallSeconds: number; jobs: number; loadAverage: number };
 }
 
 /** NAB normalised on each folder alone, for the default detector of corpora with several folders. */

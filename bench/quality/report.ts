@@ -25,6 +25,8 @@ export interface FolderRun {
 export interface ReportInfo {
   wallSeconds: number;
   jobs: number;
+  /** The machine's 5-minute load average when the run ended: other work slows the run. */
+  loadAverage: number;
   folders: FolderRun[];
 }
 
@@ -52,7 +54,10 @@ export function renderQualityReport(runs: CorpusRun[], info: ReportInfo, log: st
     return folders.map((folder) => {
       const files = r.corpus.files.filter((f) => folderOf(f) === folder);
       const counts = sumEvents(files.map((f) => r.events.perFile[f]!));
-      const nab = info.folders.find((x) => x.corpus === r.corpus.id && x.folder === folder)?.nab;
+      const nab =
+        folders.length === 1
+          ? r.nab
+          : info.folders.find((x) => x.corpus === r.corpus.id && x.folder === folder)?.nab;
       return `| ${r.corpus.id} | ${folder} | ${files.length} | ${nab ? fmt(nab.scores.standard) : '–'} | ${eventCells(counts, files.length)} |`;
     });
   });
@@ -88,7 +93,8 @@ Two scorers read the same results:
   of each file is not scored by either.
 
 Reproduce with \`npm run eval\` (rewrites this file above the tuning log; this run took
-${fmt(info.wallSeconds / 60)} minutes wall-clock with ${info.jobs} processes on the 2-core development machine;
+${fmt(info.wallSeconds / 60)} minutes wall-clock with ${info.jobs} processes on the 2-core development machine, at a load
+average of ${fmt(info.loadAverage)} from other work;
 \`npm run eval -- --help\` lists the options). The LSTM is not in the default run: refitted
 causally it needs about 290 s for the 114k rows of \`nab-dev\` alone, hours for ops-dev; run
 \`npm run eval -- --detectors lstm --corpora nab\` for it (it scored 40.2 standard on \`nab-dev\`).
