@@ -5,7 +5,7 @@
 # locked versions and fills in the rest.
 set -e
 cd "$(dirname "$0")/.."
-if [ ! -d node_modules/.bin ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "Installing npm dependencies (npm ci)..." >&2
   if ! npm ci --no-audit --no-fund >&2; then
     echo "npm ci refused the lock file; installing with npm install instead..." >&2
