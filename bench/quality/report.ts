@@ -101,7 +101,7 @@ causally it needs about 290 s for the 114k rows of \`nab-dev\` alone, hours for 
 
 ## NAB scores
 
-| corpus | detector | standard | reward low FP | reward low FN | threshold (standard) | seconds |
+| corpus | detector | standard | reward low FP | reward low FN | threshold (standard) | seconds, summed over files |
 |---|---|---|---|---|---|---|
 ${nabRows.join('\n')}
 
