@@ -11,11 +11,11 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { DetectorId } from '@tidemark/core';
+import { DEFAULT_DETECTOR, type DetectorId } from '@tidemark/core';
 import { type Corpus, developmentCorpora, folderOf } from './quality/corpora';
 import { type EventResult, eventScore, falseAlarmRate } from './quality/events';
 import { type NabResult, nabScore } from './quality/nab';
-import { DEFAULT_DETECTOR, type FolderRun, writeQualityReport } from './quality/report';
+import { type FolderRun, writeQualityReport } from './quality/report';
 import { scoreFiles } from './quality/score-files';
 
 const ROOT = resolve(__dirname, '..');
@@ -59,11 +59,6 @@ async function main() {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
-  const detectors = values.detectors!.split(',') as DetectorId[];
-  const wanted = values.corpora?.split(',');
-  const corpora = developmentCorpora(values.shared ? resolve(values.shared) : undefined).filter(
-    (c) => !wanted || wanted.includes(c.id),
-  );
   if (values.report) {
     const { runs, meta } = JSON.parse(readFileSync(join(values.report, 'runs.json'), 'utf8')) as SavedRun;
     const folders = await folderScores(runs, values.report);
@@ -71,6 +66,11 @@ async function main() {
     process.stdout.write(`docs/quality.md rewritten from ${values.report}\n`);
     return;
   }
+  const detectors = values.detectors!.split(',') as DetectorId[];
+  const wanted = values.corpora?.split(',');
+  const corpora = developmentCorpora(values.shared ? resolve(values.shared) : undefined).filter(
+    (c) => !wanted || wanted.includes(c.id),
+  );
   const workDir = values.keep ?? mkdtempSync(join(tmpdir(), 'tidemark-eval-'));
   const started = Date.now();
   const runs: CorpusRun[] = [];
@@ -87,10 +87,7 @@ async function main() {
     await scoreFiles(jobs, {
       parallel: Number(values.jobs),
       inProcess: values['in-process']!,
-      onDone: (job, s) => {
-        const corpus = (job as (typeof jobs)[number]).corpus;
-        seconds.set(corpus, (seconds.get(corpus) ?? 0) + s);
-      },
+      onDone: (job, s) => seconds.set(job.corpus, (seconds.get(job.corpus) ?? 0) + s),
     });
     for (const corpus of corpora) {
       const dir = join(workDir, detector, corpus.id);

@@ -1,12 +1,11 @@
 /** Writes docs/quality.md from an evaluation run; the hand-kept tuning log at its end is preserved. */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import type { DetectorId } from '@tidemark/core';
+import { DEFAULT_DETECTOR } from '@tidemark/core';
 import type { CorpusRun } from '../eval';
 import { folderOf } from './corpora';
 import { type EventCounts, falseAlarmRate } from './events';
 import type { NabResult } from './nab';
 
-export const DEFAULT_DETECTOR: DetectorId = 'ensemble';
 const LOG_HEADING = '## Tuning log';
 
 /** Figures of other detectors on the same development files (standard profile), from issue 10. */

@@ -4,7 +4,7 @@
  * quick tuning runs, in long-lived worker processes running the same engine call.
  */
 import { execFile, fork } from 'node:child_process';
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import type { DetectorId } from '@tidemark/core';
@@ -55,11 +55,12 @@ async function scoreWithCli(job: ScoreJob): Promise<void> {
 }
 
 /** Runs jobs `jobs` at a time, largest input first so the last ones finish together. */
-export async function scoreFiles(
-  jobs: ScoreJob[],
-  options: { parallel: number; inProcess: boolean; onDone?: (job: ScoreJob, seconds: number) => void },
+export async function scoreFiles<Job extends ScoreJob>(
+  jobs: Job[],
+  options: { parallel: number; inProcess: boolean; onDone?: (job: Job, seconds: number) => void },
 ): Promise<void> {
-  const queue = [...jobs].sort((a, b) => statSync(b.input).size - statSync(a.input).size);
+  const size = new Map(jobs.map((job) => [job, statSync(job.input).size]));
+  const queue = [...jobs].sort((a, b) => size.get(b)! - size.get(a)!);
   const lanes = Array.from({ length: Math.max(1, options.parallel) }, () =>
     options.inProcess ? workerLane() : { score: scoreWithCli, close: () => {} },
   );
@@ -93,16 +94,4 @@ function workerLane() {
       }),
     close: () => child.disconnect(),
   };
-}
-
-export function readResultFlags(path: string): { score: Float64Array; anomaly: Uint8Array } {
-  const lines = readFileSync(path, 'utf8').trim().split('\n').slice(1);
-  const score = new Float64Array(lines.length);
-  const anomaly = new Uint8Array(lines.length);
-  lines.forEach((line, k) => {
-    const cells = line.split(',');
-    score[k] = Number(cells[1]);
-    anomaly[k] = cells[2] === '1' ? 1 : 0;
-  });
-  return { score, anomaly };
 }
