@@ -4,37 +4,18 @@
  * first, or a reused connection can take a request just as the scorer closes it. Real socket, real
  * `startServer`; Grafana itself cannot run here.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
 import { Agent, get as httpGet } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { loadConfig } from './config';
-import { KEEP_ALIVE_TIMEOUT_MS, type RunningServer, startServer } from './serve';
-import { TOKEN } from './test/app-harness';
-import { freePort, useInfluxd } from './test/influxd';
+import { KEEP_ALIVE_TIMEOUT_MS, type RunningServer } from './serve';
+import { useInfluxd } from './test/influxd';
+import { startRealServer } from './test/real-server';
 
 const influxd = useInfluxd();
 let server: RunningServer;
-let dataDir: string;
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'tidemark-keepalive-'));
-  server = await startServer(
-    loadConfig({
-      PORT: String(await freePort()),
-      HOST: '127.0.0.1',
-      INFLUX_URL: influxd.current.url,
-      TIDEMARK_TOKENS: TOKEN,
-      DATA_DIR: dataDir,
-      LOG_LEVEL: 'silent',
-      SCORE_WORKERS: '0',
-    }),
-  );
+  server = await startRealServer(influxd.current.url, { SCORE_WORKERS: '0' });
 }, 60_000);
-afterAll(async () => {
-  await server?.close();
-  await rm(dataDir, { recursive: true, force: true });
-});
+afterAll(() => server?.close());
 
 function healthOn(agent: Agent): Promise<{ status: number; reused: boolean }> {
   return new Promise((resolve, reject) => {

@@ -5,23 +5,19 @@
  * a continuous run's engine work happens in the engine workers. Order is asserted, never a
  * duration.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
 import { Agent, get as httpGet, request as httpRequest } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { ContinuousDetector } from '@tidemark/core';
-import { loadConfig } from './config';
 import { InfluxClient } from './influx';
-import { type RunningServer, startServer } from './serve';
+import type { RunningServer } from './serve';
 import { createDatabase, seasonalPoints, TOKEN } from './test/app-harness';
-import { freePort, useInfluxd } from './test/influxd';
+import { useInfluxd } from './test/influxd';
+import { startRealServer } from './test/real-server';
 
 const influxd = useInfluxd();
 const STEP = 60_000;
 const SERIES = 20;
 const POINTS = 1_500;
 let server: RunningServer;
-let dataDir: string;
 const from = Math.floor(Date.now() / STEP) * STEP - POINTS * STEP;
 
 const headers = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' };
@@ -35,25 +31,13 @@ beforeAll(async () => {
   for (let k = 0; k < SERIES; k++) {
     await influx.write('load', seasonalPoints('cpu', { host: `h${k}` }, from, POINTS, STEP));
   }
-  dataDir = await mkdtemp(join(tmpdir(), 'tidemark-responsive-'));
-  server = await startServer(
-    loadConfig({
-      PORT: String(await freePort()),
-      HOST: '127.0.0.1',
-      INFLUX_URL: influxd.current.url,
-      TIDEMARK_TOKENS: TOKEN,
-      DATA_DIR: dataDir,
-      LOG_LEVEL: 'silent',
-      SCORE_WORKERS: '1',
-      // The test creates a detector with the bearer token alone.
-      TOKEN_ONLY_ROLE: 'Editor',
-    }),
-  );
+  server = await startRealServer(influxd.current.url, {
+    SCORE_WORKERS: '1',
+    // The test creates a detector with the bearer token alone.
+    TOKEN_ONLY_ROLE: 'Editor',
+  });
 }, 60_000);
-afterAll(async () => {
-  await server?.close();
-  await rm(dataDir, { recursive: true, force: true });
-});
+afterAll(() => server?.close());
 
 /**
  * POSTs `body`: `sent` resolves once every byte is handed to the OS, `answered` with the status as

@@ -3,11 +3,7 @@
  * `tidemark serve` runs it): bodyless DELETE and OPTIONS, and chunked POSTs, are handled like any
  * other request; a chunked body past MAX_BODY_BYTES is a 413 problem.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { loadConfig } from '../config';
-import { type RunningServer, startServer } from '../serve';
+import type { RunningServer } from '../serve';
 import { TOKEN } from '../test/app-harness';
 import {
   createSigningKey,
@@ -16,37 +12,27 @@ import {
   signIdToken,
   startJwksServer,
 } from '../test/grafana-jwks';
-import { freePort, useInfluxd } from '../test/influxd';
+import { useInfluxd } from '../test/influxd';
 import { rawRequest } from '../test/raw-http';
+import { startRealServer } from '../test/real-server';
 
 const influxd = useInfluxd();
 const MAX_BODY = 4_096;
 let server: RunningServer;
 let grafana: JwksServer;
 const key = createSigningKey('body-limit');
-let dataDir: string;
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'tidemark-body-limit-'));
   grafana = await startJwksServer([key]);
-  server = await startServer(
-    loadConfig({
-      TIDEMARK_TOKENS: TOKEN,
-      INFLUX_URL: influxd.current.url,
-      GRAFANA_URL: grafana.url,
-      DATA_DIR: dataDir,
-      HOST: '127.0.0.1',
-      PORT: String(await freePort()),
-      MAX_BODY_BYTES: String(MAX_BODY),
-      SCORE_WORKERS: '0',
-      LOG_LEVEL: 'silent',
-    }),
-  );
+  server = await startRealServer(influxd.current.url, {
+    GRAFANA_URL: grafana.url,
+    MAX_BODY_BYTES: String(MAX_BODY),
+    SCORE_WORKERS: '0',
+  });
 }, 60_000);
 afterAll(async () => {
   await server?.close();
   await grafana?.close();
-  await rm(dataDir, { recursive: true, force: true });
 });
 
 const bearer = { authorization: `Bearer ${TOKEN}` };
