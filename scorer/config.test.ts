@@ -39,6 +39,7 @@ describe('loadConfig', () => {
         defaultOrgId: 1,
       },
       store: { dataDir: '.tidemark', keepModelVersions: 5 },
+      cluster: null,
       detectorsFile: null,
       orgAccessFile: null,
       limits: {
@@ -117,6 +118,8 @@ describe('loadConfig', () => {
     [{ ...base, TOKEN_ONLY_ROLE: 'None' }, 'TOKEN_ONLY_ROLE', /Viewer/],
     [{ ...base, MAX_POINTS: '0' }, 'MAX_POINTS', />=10/],
     [{ ...base, LOG_LEVEL: 'loud' }, 'LOG_LEVEL', /debug/],
+    [{ ...base, REDIS_URL: 'localhost:6379' }, 'REDIS_URL', /redis:\/\//],
+    [{ ...base, REDIS_URL: 'redis://r', REPLICA_ID: 'a b' }, 'REPLICA_ID', /letters/],
   ])('refuses %j at %s', (env, variable, message) => {
     const errors = errorsOf(env as Record<string, string>);
     expect(errors).toContainEqual({ variable, message: expect.stringMatching(message) });
@@ -132,6 +135,24 @@ describe('loadConfig', () => {
     })();
     expect(error?.errors.map((e) => e.variable).sort()).toEqual(['INFLUX_USERNAME', 'PORT']);
     expect(error?.message).not.toMatch(/hunter2|supersecret/);
+  });
+
+  it('is one node without REDIS_URL, and a named replica with it', () => {
+    expect(loadConfig(base).cluster).toBeNull();
+    expect(loadConfig({ ...base, REDIS_URL: 'redis://redis:6379', REPLICA_ID: 'scorer-2' }).cluster).toEqual({
+      redisUrl: 'redis://redis:6379',
+      replicaId: 'scorer-2',
+    });
+    expect(loadConfig({ ...base, REDIS_URL: 'redis://redis:6379' }).cluster?.replicaId).toMatch(
+      new RegExp(`-${process.pid}$`),
+    );
+  });
+
+  it('never logs the Redis password', () => {
+    const config = loadConfig({ ...base, REDIS_URL: 'redis://tidemark:hunter2-password@redis:6379/0' });
+    const text = JSON.stringify(redactConfig(config));
+    expect(text).not.toContain('hunter2');
+    expect(text).toContain('redis://tidemark:***@redis:6379/0');
   });
 
   it('redacts secrets for logging', () => {

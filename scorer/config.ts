@@ -1,4 +1,4 @@
-import { availableParallelism } from 'node:os';
+import { availableParallelism, hostname } from 'node:os';
 import { z } from 'zod';
 import type { Role } from './auth/roles';
 import { issuePath } from './http/problem';
@@ -74,6 +74,14 @@ export const envSchema = z.object({
   DETECTORS_FILE: optional(z.string().min(1)),
   /** Which databases (and InfluxDB credentials) each Grafana org may use (YAML); unset: org 1 all, others none. */
   ORG_ACCESS_FILE: optional(z.string().min(1)),
+  /** Scale-out: the Redis that replicas share (state, work queues). Unset: one node, files in DATA_DIR. */
+  REDIS_URL: optional(
+    z.string().regex(/^rediss?:\/\/[^\s]+$/, 'must be a redis:// or rediss:// URL, e.g. redis://redis:6379'),
+  ),
+  /** This replica's name in the cluster (metrics, job ownership); default: host name and process id. */
+  REPLICA_ID: optional(
+    z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/, 'letters, digits and . _ : - (at most 64)'),
+  ),
   KEEP_MODEL_VERSIONS: withDefault(int(1, 1_000), '5'),
   MAX_BODY_BYTES: withDefault(int(1_024, 1_073_741_824), String(5 * 1024 * 1024)),
   MAX_POINTS: withDefault(int(10, 100_000_000), '500000'),
@@ -137,6 +145,8 @@ export interface Config {
     defaultOrgId: number;
   };
   store: { dataDir: string; keepModelVersions: number };
+  /** Scale-out mode (REDIS_URL set): replicas share state and work through Redis. */
+  cluster: { redisUrl: string; replicaId: string } | null;
   detectorsFile: string | null;
   orgAccessFile: string | null;
   limits: {
@@ -199,6 +209,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       defaultOrgId: e.DEFAULT_ORG_ID,
     },
     store: { dataDir: e.DATA_DIR, keepModelVersions: e.KEEP_MODEL_VERSIONS },
+    cluster: e.REDIS_URL
+      ? { redisUrl: e.REDIS_URL, replicaId: e.REPLICA_ID ?? `${hostname()}-${process.pid}` }
+      : null,
     detectorsFile: e.DETECTORS_FILE ?? null,
     orgAccessFile: e.ORG_ACCESS_FILE ?? null,
     limits: {
@@ -225,7 +238,13 @@ export function redactConfig(config: Config) {
     ...config,
     influx: { ...influx, auth: influxAuthKind },
     auth: { ...auth, tokens: `${auth.tokens.length} configured` },
+    cluster: config.cluster && { ...config.cluster, redisUrl: withoutPassword(config.cluster.redisUrl) },
   };
+}
+
+/** `redis://user:secret@host:6379/0` → `redis://user:***@host:6379/0` */
+export function withoutPassword(url: string): string {
+  return url.replace(/^(rediss?:\/\/[^:@/]*):[^@/]*@/, '$1:***@');
 }
 
 /** `loadConfig`, or print the errors and exit non-zero (for `tidemark serve`). */

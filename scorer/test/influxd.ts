@@ -4,6 +4,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { stopChild } from './child-process';
 
 /** A throwaway InfluxDB 1.x server on loopback, for integration tests. */
 export interface InfluxdInstance {
@@ -98,25 +99,6 @@ async function waitForPing(url: string, child: ChildProcess, timeoutMs: number, 
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   throw new Error(`influxd did not answer /ping with 204 within ${timeoutMs} ms:\n${log()}`);
-}
-
-function waitForExit(child: ChildProcess, ms: number): Promise<boolean> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(false), ms);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve(true);
-    });
-  });
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  child.kill('SIGTERM');
-  if (await waitForExit(child, 5_000)) return;
-  child.kill('SIGKILL');
-  await waitForExit(child, 5_000);
 }
 
 async function createAdmin(url: string): Promise<void> {
