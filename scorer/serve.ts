@@ -63,6 +63,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
         await new Promise<void>((resolve) => server.close(() => resolve()));
         await Promise.all([deps.detectors.stop(), deps.trainer.shutdown()]);
         await deps.enginePool.close();
+        await deps.store.close();
         logger.info('stopped');
       })();
       return closing;

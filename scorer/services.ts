@@ -2,6 +2,7 @@ import { OrgAccess } from './access/org-access';
 import { loadOrgAccessFile } from './access/org-access-file';
 import { JwksCache } from './auth/jwks';
 import { createTokenChecker } from './auth/tokens';
+import { connectRedis } from './cluster/redis';
 import type { Config } from './config';
 import { loadProvisionedDetectors, type ProvisionedDetector } from './continuous/provisioning';
 import { DetectorService } from './continuous/service';
@@ -11,7 +12,8 @@ import type { Logger } from './log';
 import { createMetrics } from './metrics';
 import { EnginePool } from './scoring/engine-pool';
 import { createScoringService } from './scoring/score-service';
-import { openStateStore } from './store';
+import { openStateStore, type StateStore, type StateStoreOptions } from './store';
+import { openRedisStateStore } from './store/redis-store';
 import { Trainer } from './training/trainer';
 
 /** Builds every service from the configuration (opening the store, reading the detectors file). */
@@ -34,9 +36,7 @@ export async function createServices(
     clientOptions,
     config.orgAccessFile ? await loadOrgAccessFile(config.orgAccessFile) : null,
   );
-  const store = await openStateStore(config.store.dataDir, {
-    keepModelVersions: config.store.keepModelVersions,
-  });
+  const store = await openStore(config, logger);
   if (store.recoveredTempFiles > 0) {
     logger.warn('removed files left by an interrupted write', { count: store.recoveredTempFiles });
   }
@@ -109,6 +109,22 @@ export async function createServices(
         : {}),
     },
   };
+}
+
+/** The shared Redis store when REDIS_URL is set (scale-out), else the files in DATA_DIR. */
+async function openStore(config: Config, logger: Logger): Promise<StateStore> {
+  const options: StateStoreOptions = { keepModelVersions: config.store.keepModelVersions };
+  if (!config.cluster) return openStateStore(config.store.dataDir, options);
+  const redis = await connectRedis(config.cluster.redisUrl, {
+    events: {
+      onLost: (error) =>
+        logger.warn('lost the connection to Redis; requests that need state get 503 until it is back', {
+          error,
+        }),
+      onRestored: () => logger.info('connected to Redis again'),
+    },
+  });
+  return openRedisStateStore(redis, { ...options, replicaId: config.cluster.replicaId });
 }
 
 const withSlash = (url: string) => (url.endsWith('/') ? url : `${url}/`);

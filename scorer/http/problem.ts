@@ -3,6 +3,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { z } from 'zod';
 import { OrgAccessError } from '../access/org-access';
+import { RedisUnavailableError } from '../cluster/errors';
 import { InfluxError } from '../influx/errors';
 import { StorageFullError } from '../store/files';
 
@@ -30,6 +31,7 @@ export type ProblemSlug =
   | 'influxdb-unavailable'
   | 'influxdb-credentials'
   | 'grafana-unavailable'
+  | 'redis-unavailable'
   | 'internal';
 
 export interface ProblemInit {
@@ -150,6 +152,7 @@ export function knownProblem(error: unknown): ProblemInit | null {
   if (error instanceof ProblemError) return error.problem;
   if (error instanceof InfluxError) return influxProblem(error);
   if (error instanceof StorageFullError) return INSUFFICIENT_STORAGE_PROBLEM;
+  if (error instanceof RedisUnavailableError) return redisUnavailableProblem(error);
   if (error instanceof OrgAccessError) {
     return { status: 403, slug: 'org-access', title: 'Not allowed for this org', detail: error.message };
   }
@@ -186,6 +189,17 @@ export const INSUFFICIENT_STORAGE_PROBLEM: ProblemInit = {
   detail:
     "The scorer's state store (DATA_DIR) has no space left, so nothing was saved. An administrator must free space on its volume; then send the request again.",
 };
+
+/** The shared store (scale-out) did not answer: nothing of the request was done. */
+export function redisUnavailableProblem(error: RedisUnavailableError): ProblemInit {
+  return {
+    status: 503,
+    slug: 'redis-unavailable',
+    title: 'Shared store unavailable',
+    detail: `${error.message}, so the request was not carried out. Try again shortly; if it persists, an administrator must check that Redis is running and REDIS_URL points at it.`,
+    headers: { 'retry-after': '5' },
+  };
+}
 
 export const INTERNAL_PROBLEM: ProblemInit = {
   status: 500,

@@ -15,13 +15,16 @@ export function healthRoutes({ influx, store }: Pick<AppDeps, 'influx' | 'store'
       if (influxCheck.status === 'rejected')
         problems.push(`InfluxDB at ${influx.url} is not reachable (${influxCheck.reason}).`);
       if (storeCheck.status === 'rejected')
-        problems.push(`The state store (DATA_DIR) is not writable (${storeCheck.reason}).`);
+        problems.push(`The state store (${store.location}) is not writable (${storeCheck.reason}).`);
       if (problems.length > 0) {
         return problemResponse({
           status: 503,
-          slug: 'influxdb-unavailable',
+          slug:
+            influxCheck.status === 'rejected' || store.location === 'DATA_DIR'
+              ? 'influxdb-unavailable'
+              : 'redis-unavailable',
           title: 'Not ready',
-          detail: `${problems.join(' ')} Check INFLUX_URL and DATA_DIR.`,
+          detail: `${problems.join(' ')} Check INFLUX_URL and ${store.location === 'DATA_DIR' ? 'DATA_DIR' : 'REDIS_URL'}.`,
           headers: { 'retry-after': '5' },
         });
       }

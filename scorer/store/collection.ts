@@ -1,6 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { z } from 'zod';
+import { checkCollectionKind, type JsonCollection } from './contract';
 import { KeyedMutex, listNames, readFileOrNull, writeFileAtomic } from './files';
 import { checkRecordId, orgDir } from './paths';
 
@@ -21,15 +22,24 @@ export async function readRecord<S extends z.ZodType>(
   kind: string,
 ): Promise<z.output<S> | null> {
   const bytes = await readFileOrNull(path);
-  if (bytes === null) return null;
+  return bytes === null ? null : parseRecord(bytes.toString('utf8'), schema, kind, path);
+}
+
+/** Parses and validates one stored record; `where` names it in the CorruptRecordError. */
+export function parseRecord<S extends z.ZodType>(
+  text: string,
+  schema: S,
+  kind: string,
+  where: string,
+): z.output<S> {
   let value: unknown;
   try {
-    value = JSON.parse(bytes.toString('utf8'));
+    value = JSON.parse(text);
   } catch (error) {
-    throw new CorruptRecordError(`${path} is not valid JSON`, { cause: error });
+    throw new CorruptRecordError(`${where} is not valid JSON`, { cause: error });
   }
   const parsed = schema.safeParse(value);
-  if (!parsed.success) throw new CorruptRecordError(`${path} does not match the ${kind} schema`);
+  if (!parsed.success) throw new CorruptRecordError(`${where} does not match the ${kind} schema`);
   return parsed.data;
 }
 
@@ -37,16 +47,15 @@ export async function readRecord<S extends z.ZodType>(
  * One kind of record (detectors, jobs, checkpoints), one JSON file per record per org, each
  * written atomically and validated with its zod schema when read back.
  */
-export class JsonCollection<S extends z.ZodType> {
-  private readonly mutex = new KeyedMutex();
-
+export class FileJsonCollection<S extends z.ZodType> implements JsonCollection<S> {
   constructor(
     private readonly dataDir: string,
     readonly kind: string,
     private readonly schema: S,
+    /** The store's own: every instance of a kind serialises writes of a record through it. */
+    private readonly mutex = new KeyedMutex(),
   ) {
-    if (!/^[a-z][a-z-]{0,63}$/.test(kind) || kind === 'models')
-      throw new Error(`invalid collection kind "${kind}"`);
+    checkCollectionKind(kind);
   }
 
   private path(orgId: number, id: string): string {
@@ -67,21 +76,17 @@ export class JsonCollection<S extends z.ZodType> {
     return records.filter((record) => record !== null) as Array<z.output<S>>;
   }
 
-  /** Validates and writes a record, replacing any previous one. */
   async put(orgId: number, id: string, value: z.input<S>): Promise<z.output<S>> {
-    return this.mutex.run(`${orgId}/${id}`, () => this.write(orgId, id, value));
+    return this.mutex.run(`${this.kind}/${orgId}/${id}`, () => this.write(orgId, id, value));
   }
 
-  /**
-   * Read-modify-write, serialised per record: `change` gets the current value (or null) and
-   * returns the new one, or `undefined` to leave the record as it is.
-   */
+  /** Read-modify-write, serialised per record within this process (the only writer). */
   async update(
     orgId: number,
     id: string,
     change: (current: z.output<S> | null) => z.input<S> | undefined | Promise<z.input<S> | undefined>,
   ): Promise<z.output<S> | null> {
-    return this.mutex.run(`${orgId}/${id}`, async () => {
+    return this.mutex.run(`${this.kind}/${orgId}/${id}`, async () => {
       const current = await this.get(orgId, id);
       const next = await change(current);
       return next === undefined ? current : this.write(orgId, id, next);
@@ -89,7 +94,7 @@ export class JsonCollection<S extends z.ZodType> {
   }
 
   async delete(orgId: number, id: string): Promise<boolean> {
-    return this.mutex.run(`${orgId}/${id}`, async () => {
+    return this.mutex.run(`${this.kind}/${orgId}/${id}`, async () => {
       const path = this.path(orgId, id);
       const existed = (await readFileOrNull(path)) !== null;
       await rm(path, { force: true });

@@ -3,6 +3,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { CorruptRecordError, readRecord } from './collection';
+import { DEFAULT_KEEP_VERSIONS, type LoadedModel, type ModelRegistry, prunedVersions } from './contract';
 import { KeyedMutex, listNames, readFileOrNull, removeDirectoryAtomic, writeFileAtomic } from './files';
 import { checkRecordId, InvalidIdError, orgDir } from './paths';
 
@@ -45,6 +46,63 @@ export class UnknownVersionError extends Error {
   override readonly name = 'UnknownVersionError';
 }
 
+/** The version number and checksum a save adds (shared by both registries). */
+export function newVersionEntry(
+  version: number,
+  input: SaveModelInput,
+  bytes: Uint8Array,
+  now: number,
+): ModelVersion {
+  return {
+    version,
+    createdAt: now,
+    sizeBytes: bytes.byteLength,
+    sha256: sha256(bytes),
+    createdBy: input.createdBy ?? null,
+    info: input.info ?? {},
+  };
+}
+
+/** The record after saving `entry` over `previous` (labels kept unless given), pruned. */
+export function recordWithVersion(
+  input: SaveModelInput,
+  previous: ModelRecord | null | undefined,
+  entry: ModelVersion,
+  keepVersions: number,
+): ModelRecord {
+  return modelRecordSchema.parse({
+    id: input.id,
+    key: input.key,
+    detector: input.detector,
+    labels: input.labels ?? previous?.labels ?? {},
+    createdAt: previous?.createdAt ?? entry.createdAt,
+    updatedAt: entry.createdAt,
+    currentVersion: entry.version,
+    versions: prunedVersions([...(previous?.versions ?? []), entry], entry.version, keepVersions),
+  });
+}
+
+/** The version `rollback` makes current, or UnknownVersionError naming the kept ones. */
+export function checkRollback(id: string, record: ModelRecord | null, version: number): ModelRecord {
+  if (!record) throw new UnknownVersionError(`model ${id} does not exist`);
+  if (!record.versions.some((v) => v.version === version)) {
+    const kept = record.versions.map((v) => v.version).join(', ');
+    throw new UnknownVersionError(`model ${id} has no version ${version} (kept: ${kept})`);
+  }
+  return record;
+}
+
+/** The entry of `version` (default current) in `record`, or UnknownVersionError. */
+export function versionEntry(record: ModelRecord, version?: number): ModelVersion {
+  const wanted = version ?? record.currentVersion;
+  const entry = record.versions.find((v) => v.version === wanted);
+  if (!entry) throw new UnknownVersionError(`model ${record.id} has no version ${wanted}`);
+  return entry;
+}
+
+/** Whether `bytes` are what `entry` recorded. */
+export const matchesChecksum = (bytes: Uint8Array, entry: ModelVersion) => sha256(bytes) === entry.sha256;
+
 const META = 'model.json';
 const blobName = (version: number) => `v${String(version).padStart(6, '0')}.bin`;
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
@@ -54,7 +112,7 @@ const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest(
  * version. A new version's bytes are written before the metadata that points at them, so a
  * crash in between leaves the previous version current. Single writer per data dir.
  */
-export class ModelRegistry {
+export class FileModelRegistry implements ModelRegistry {
   private readonly mutex = new KeyedMutex();
   /** Metadata cache per org, loaded on first use (this process is the only writer). */
   private readonly cache = new Map<number, Promise<Map<string, ModelRecord>>>();
@@ -109,7 +167,6 @@ export class ModelRegistry {
     return null;
   }
 
-  /** Stores `bytes` as the next version of model `input.id` (created if new) and makes it current. */
   async saveVersion(orgId: number, input: SaveModelInput, bytes: Uint8Array): Promise<ModelRecord> {
     const dir = this.dir(orgId, input.id);
     return this.mutex.run(`${orgId}/${input.id}`, async () => {
@@ -118,38 +175,17 @@ export class ModelRegistry {
       const now = this.options.now?.() ?? Date.now();
       const version = Math.max(0, ...(previous?.versions.map((v) => v.version) ?? [])) + 1;
       await writeFileAtomic(join(dir, blobName(version)), bytes);
-      const entry: ModelVersion = {
-        version,
-        createdAt: now,
-        sizeBytes: bytes.byteLength,
-        sha256: sha256(bytes),
-        createdBy: input.createdBy ?? null,
-        info: input.info ?? {},
-      };
-      const record = modelRecordSchema.parse({
-        id: input.id,
-        key: input.key,
-        detector: input.detector,
-        labels: input.labels ?? previous?.labels ?? {},
-        createdAt: previous?.createdAt ?? now,
-        updatedAt: now,
-        currentVersion: version,
-        versions: this.pruned([...(previous?.versions ?? []), entry], version),
-      });
+      const entry = newVersionEntry(version, input, bytes, now);
+      const keep = this.options.keepVersions ?? DEFAULT_KEEP_VERSIONS;
+      const record = recordWithVersion(input, previous, entry, keep);
       await this.commit(orgId, record, previous);
       return record;
     });
   }
 
-  /** Makes a kept earlier (or later) version current again. */
   async rollback(orgId: number, id: string, version: number): Promise<ModelRecord> {
     return this.mutex.run(`${orgId}/${id}`, async () => {
-      const previous = await this.get(orgId, id);
-      if (!previous) throw new UnknownVersionError(`model ${id} does not exist`);
-      if (!previous.versions.some((v) => v.version === version)) {
-        const kept = previous.versions.map((v) => v.version).join(', ');
-        throw new UnknownVersionError(`model ${id} has no version ${version} (kept: ${kept})`);
-      }
+      const previous = checkRollback(id, await this.get(orgId, id), version);
       const now = this.options.now?.() ?? Date.now();
       const record = { ...previous, currentVersion: version, updatedAt: now };
       await this.commit(orgId, record, previous);
@@ -157,20 +193,13 @@ export class ModelRegistry {
     });
   }
 
-  /** The bytes of the current (or a given) version, checked against their SHA-256. */
-  async load(
-    orgId: number,
-    id: string,
-    version?: number,
-  ): Promise<{ record: ModelRecord; version: ModelVersion; bytes: Uint8Array } | null> {
+  async load(orgId: number, id: string, version?: number): Promise<LoadedModel | null> {
     const record = await this.get(orgId, id);
     if (!record) return null;
-    const wanted = version ?? record.currentVersion;
-    const entry = record.versions.find((v) => v.version === wanted);
-    if (!entry) throw new UnknownVersionError(`model ${id} has no version ${wanted}`);
-    const path = join(this.dir(orgId, id), blobName(wanted));
+    const entry = versionEntry(record, version);
+    const path = join(this.dir(orgId, id), blobName(entry.version));
     const bytes = await readFileOrNull(path);
-    if (bytes === null || sha256(bytes) !== entry.sha256) {
+    if (bytes === null || !matchesChecksum(bytes, entry)) {
       throw new CorruptRecordError(`${path} is missing or does not match its checksum`);
     }
     return { record, version: entry, bytes: new Uint8Array(bytes) };
@@ -183,13 +212,6 @@ export class ModelRegistry {
       records.delete(id);
       return removed;
     });
-  }
-
-  /** Keeps the newest `keepVersions` versions, and always the current one. */
-  private pruned(versions: ModelVersion[], current: number): ModelVersion[] {
-    const keep = this.options.keepVersions ?? 5;
-    const newest = new Set(versions.slice(-keep).map((v) => v.version));
-    return versions.filter((v) => newest.has(v.version) || v.version === current);
   }
 
   private async commit(orgId: number, record: ModelRecord, previous: ModelRecord | undefined): Promise<void> {

@@ -93,6 +93,7 @@ export async function startHarness(influxd: InfluxdInstance, options: HarnessOpt
       await deps.detectors.stop();
       await deps.trainer.shutdown();
       await deps.enginePool.close();
+      await deps.store.close();
       await grafana.close();
       await rm(dataDir, { recursive: true, force: true });
       await rm(orgAccessFile, { force: true });

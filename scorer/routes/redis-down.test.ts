@@ -1,0 +1,74 @@
+/**
+ * Scale-out mode with Redis gone: every request that needs state answers at once with a 503
+ * problem naming Redis (never its password), `/readyz` says so, and all works again once Redis is
+ * back (a real redis-server killed with SIGKILL and restarted on its port).
+ */
+import { type Harness, startHarness } from '../test/app-harness';
+import { useInfluxd } from '../test/influxd';
+import { useRedis } from '../test/redis-server';
+
+const influxd = useInfluxd();
+const redis = useRedis();
+let h: Harness;
+const detector = {
+  id: 'cpu',
+  query: { database: 'metrics', measurement: 'cpu', field: 'value' },
+  interval: '1m',
+  detector: { id: 'robust' },
+};
+
+beforeAll(async () => {
+  const withPassword = redis.current.url.replace('redis://', 'redis://default:not-checked@');
+  h = await startHarness(influxd.current, { env: { REDIS_URL: withPassword, REPLICA_ID: 'replica-a' } });
+});
+afterAll(() => h?.close());
+
+it('keeps state in Redis: a second scorer on the same Redis sees it', async () => {
+  expect((await h.call('POST', '/api/v1/detectors', { role: 'Editor', body: detector })).status).toBe(201);
+  const other = await startHarness(influxd.current, { env: { REDIS_URL: redis.current.url } });
+  try {
+    const listed = (await (await other.call('GET', '/api/v1/detectors')).json()) as {
+      detectors: Array<{ id: string }>;
+    };
+    expect(listed.detectors.map((d) => d.id)).toEqual(['cpu']);
+  } finally {
+    await other.close();
+  }
+});
+
+it('answers 503 naming Redis while it is down, and works again once it is back', async () => {
+  await redis.current.halt({ kill: true });
+  try {
+    for (const [method, path] of [
+      ['GET', '/api/v1/models'],
+      ['GET', '/api/v1/detectors'],
+      ['GET', '/api/v1/jobs'],
+    ] as const) {
+      const started = Date.now();
+      const response = await h.call(method, path);
+      expect(Date.now() - started).toBeLessThan(5_000);
+      expect(response.status).toBe(503);
+      expect(response.headers.get('content-type')).toBe('application/problem+json');
+      const problem = (await response.json()) as { type: string; detail: string };
+      expect(problem.type).toBe('urn:tidemark:problem:redis-unavailable');
+      expect(problem.detail).toContain(
+        `Redis at redis://default:***@127.0.0.1:${redis.current.port} is unreachable`,
+      );
+      expect(problem.detail).not.toContain('not-checked');
+    }
+    const ready = await h.call('GET', '/readyz');
+    expect(ready.status).toBe(503);
+    expect(((await ready.json()) as { detail: string }).detail).toMatch(
+      /Redis at .* is unreachable.*REDIS_URL/,
+    );
+  } finally {
+    await redis.current.start();
+  }
+  let status = 0;
+  for (let attempt = 0; attempt < 100 && status !== 200; attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    status = (await h.call('GET', '/api/v1/detectors')).status;
+  }
+  expect(status).toBe(200);
+  expect((await h.call('GET', '/readyz')).status).toBe(200);
+});

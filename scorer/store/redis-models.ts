@@ -1,0 +1,165 @@
+import type { RedisConnection } from '../cluster/redis';
+import { CorruptRecordError, parseRecord } from './collection';
+import { DEFAULT_KEEP_VERSIONS, type LoadedModel, type ModelRegistry } from './contract';
+import { KeyedMutex } from './files';
+import {
+  checkRollback,
+  type ModelRecord,
+  matchesChecksum,
+  modelRecordSchema,
+  newVersionEntry,
+  recordWithVersion,
+  type SaveModelInput,
+  versionEntry,
+} from './models';
+import { checkRecordId } from './paths';
+import { casBackoff, MAX_CAS_ATTEMPTS } from './redis-collection';
+import { MODEL_CAS_SCRIPT, type RedisKeys } from './redis-keys';
+
+/**
+ * Models in the shared Redis. A save takes its version number from a counter (unique across
+ * replicas), writes the bytes, then swaps the record in with a compare-and-set that also deletes
+ * the blobs it prunes, so a crash in between leaves the previous version current.
+ */
+export class RedisModelRegistry implements ModelRegistry {
+  /** Changes of one model within this replica queue up; only other replicas contend. */
+  private readonly mutex = new KeyedMutex();
+
+  constructor(
+    private readonly redis: RedisConnection,
+    private readonly keys: RedisKeys,
+    private readonly options: { keepVersions?: number; now?: () => number } = {},
+  ) {}
+
+  private parse(orgId: number, id: string, text: string | null): ModelRecord | null {
+    if (text === null) return null;
+    return parseRecord(text, modelRecordSchema, 'model', `model ${id} of org ${orgId} in Redis`);
+  }
+
+  private async raw(orgId: number, id: string): Promise<string | null> {
+    checkRecordId(id, 'model id');
+    return this.redis.run((c) => c.hget(this.keys.modelRecords(orgId), id));
+  }
+
+  async get(orgId: number, id: string): Promise<ModelRecord | null> {
+    return this.parse(orgId, id, await this.raw(orgId, id));
+  }
+
+  async list(orgId: number): Promise<ModelRecord[]> {
+    const all = await this.redis.run((c) => c.hgetall(this.keys.modelRecords(orgId)));
+    return Object.keys(all)
+      .sort()
+      .map((id) => this.parse(orgId, id, all[id] ?? null) as ModelRecord);
+  }
+
+  async findByKey(orgId: number, key: string): Promise<ModelRecord | null> {
+    const id = await this.redis.run((c) => c.hget(this.keys.modelKeys(orgId), key));
+    return id === null ? null : this.get(orgId, id);
+  }
+
+  async saveVersion(orgId: number, input: SaveModelInput, bytes: Uint8Array): Promise<ModelRecord> {
+    checkRecordId(input.id, 'model id');
+    const version = await this.redis.run((c) => c.incr(this.keys.modelNextVersion(orgId, input.id)));
+    const blob = this.keys.modelBlob(orgId, input.id, version);
+    await this.redis.run((c) => c.set(blob, Buffer.from(bytes)));
+    const entry = newVersionEntry(version, input, bytes, this.options.now?.() ?? Date.now());
+    const keep = this.options.keepVersions ?? DEFAULT_KEEP_VERSIONS;
+    return this.swap(orgId, input.id, (previous) => recordWithVersion(input, previous, entry, keep));
+  }
+
+  async rollback(orgId: number, id: string, version: number): Promise<ModelRecord> {
+    return this.swap(orgId, id, (previous) => ({
+      ...checkRollback(id, previous, version),
+      currentVersion: version,
+      updatedAt: this.options.now?.() ?? Date.now(),
+    }));
+  }
+
+  async load(orgId: number, id: string, version?: number): Promise<LoadedModel | null> {
+    const record = await this.get(orgId, id);
+    if (!record) return null;
+    const entry = versionEntry(record, version);
+    const bytes = await this.redis.run((c) => c.getBuffer(this.keys.modelBlob(orgId, id, entry.version)));
+    if (bytes === null || !matchesChecksum(bytes, entry)) {
+      throw new CorruptRecordError(
+        `version ${entry.version} of model ${id} of org ${orgId} in Redis is missing or does not match its checksum`,
+      );
+    }
+    return { record, version: entry, bytes: new Uint8Array(bytes) };
+  }
+
+  async delete(orgId: number, id: string): Promise<boolean> {
+    return this.mutex.run(`${orgId}/${id}`, () => this.deleteNow(orgId, id));
+  }
+
+  private async deleteNow(orgId: number, id: string): Promise<boolean> {
+    for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
+      if (attempt > 0) await casBackoff(attempt);
+      const text = await this.raw(orgId, id);
+      const record = this.parse(orgId, id, text);
+      if (!record || text === null) return false;
+      const blobs = record.versions.map((v) => this.keys.modelBlob(orgId, id, v.version));
+      if (await this.compareAndSet(orgId, id, record.key, text, '', blobs)) return true;
+    }
+    throw this.contended(orgId, id);
+  }
+
+  /** Replaces the record with `change(current)` unless another replica changed it meanwhile (then again). */
+  private async swap(
+    orgId: number,
+    id: string,
+    change: (previous: ModelRecord | null) => ModelRecord,
+  ): Promise<ModelRecord> {
+    return this.mutex.run(`${orgId}/${id}`, () => this.swapNow(orgId, id, change));
+  }
+
+  private async swapNow(
+    orgId: number,
+    id: string,
+    change: (previous: ModelRecord | null) => ModelRecord,
+  ): Promise<ModelRecord> {
+    for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
+      if (attempt > 0) await casBackoff(attempt);
+      const text = await this.raw(orgId, id);
+      const previous = this.parse(orgId, id, text);
+      const record = change(previous);
+      const kept = new Set(record.versions.map((v) => v.version));
+      const dropped = (previous?.versions ?? [])
+        .filter((v) => !kept.has(v.version))
+        .map((v) => this.keys.modelBlob(orgId, id, v.version));
+      if (await this.compareAndSet(orgId, id, record.key, text ?? '', JSON.stringify(record), dropped))
+        return record;
+    }
+    throw this.contended(orgId, id);
+  }
+
+  private async compareAndSet(
+    orgId: number,
+    id: string,
+    lookupKey: string,
+    expected: string,
+    next: string,
+    droppedBlobs: string[],
+  ): Promise<boolean> {
+    const k = this.keys;
+    const scriptKeys = [k.modelRecords(orgId), k.modelKeys(orgId), k.orgs, k.modelNextVersion(orgId, id)];
+    const done = await this.redis.run((c) =>
+      c.eval(
+        MODEL_CAS_SCRIPT,
+        scriptKeys.length + droppedBlobs.length,
+        ...scriptKeys,
+        ...droppedBlobs,
+        id,
+        expected,
+        next,
+        lookupKey,
+        String(orgId),
+      ),
+    );
+    return done === 1;
+  }
+
+  private contended(orgId: number, id: string) {
+    return new Error(`model ${id} of org ${orgId} kept changing: gave up after ${MAX_CAS_ATTEMPTS} attempts`);
+  }
+}
