@@ -2,7 +2,8 @@ import { OrgAccess } from './access/org-access';
 import { loadOrgAccessFile } from './access/org-access-file';
 import { JwksCache } from './auth/jwks';
 import { createTokenChecker } from './auth/tokens';
-import { connectRedis } from './cluster/redis';
+import { ModelChangeFeed } from './cluster/model-changes';
+import { connectRedis, type RedisConnection } from './cluster/redis';
 import type { Config } from './config';
 import { loadProvisionedDetectors, type ProvisionedDetector } from './continuous/provisioning';
 import { DetectorService } from './continuous/service';
@@ -11,8 +12,10 @@ import { InfluxClient } from './influx';
 import type { Logger } from './log';
 import { createMetrics } from './metrics';
 import { EnginePool } from './scoring/engine-pool';
+import { FitCache } from './scoring/fit-cache';
+import { ModelCache } from './scoring/model-cache';
 import { createScoringService } from './scoring/score-service';
-import { openStateStore, type StateStore, type StateStoreOptions } from './store';
+import { type ModelCaches, openStateStore, type StateStore, type StateStoreOptions } from './store';
 import { openRedisStateStore } from './store/redis-store';
 import { Trainer } from './training/trainer';
 
@@ -36,7 +39,7 @@ export async function createServices(
     clientOptions,
     config.orgAccessFile ? await loadOrgAccessFile(config.orgAccessFile) : null,
   );
-  const store = await openStore(config, logger);
+  const { store, watchModels } = await openStore(config, logger);
   if (store.recoveredTempFiles > 0) {
     logger.warn('removed files left by an interrupted write', { count: store.recoveredTempFiles });
   }
@@ -55,9 +58,14 @@ export async function createServices(
     maxConcurrent: config.limits.maxConcurrentTrainings,
     ...limits,
   });
+  const modelCache = new ModelCache(store.models);
+  const fitCache = new FitCache();
+  watchModels([modelCache, fitCache]);
   const scoring = createScoringService({
     access,
     models: store.models,
+    modelCache,
+    fitCache,
     limits,
     readParts: config.influx.readParts,
     engine: enginePool.engine,
@@ -111,10 +119,19 @@ export async function createServices(
   };
 }
 
+interface OpenedStore {
+  store: StateStore;
+  /** Has `caches` drop what they keep of a model changed on any replica (nothing to do on one node). */
+  watchModels(caches: ModelCaches[]): void;
+  redis: RedisConnection | null;
+}
+
 /** The shared Redis store when REDIS_URL is set (scale-out), else the files in DATA_DIR. */
-async function openStore(config: Config, logger: Logger): Promise<StateStore> {
+async function openStore(config: Config, logger: Logger): Promise<OpenedStore> {
   const options: StateStoreOptions = { keepModelVersions: config.store.keepModelVersions };
-  if (!config.cluster) return openStateStore(config.store.dataDir, options);
+  if (!config.cluster) {
+    return { store: await openStateStore(config.store.dataDir, options), watchModels: () => {}, redis: null };
+  }
   const redis = await connectRedis(config.cluster.redisUrl, {
     events: {
       onLost: (error) =>
@@ -124,7 +141,18 @@ async function openStore(config: Config, logger: Logger): Promise<StateStore> {
       onRestored: () => logger.info('connected to Redis again'),
     },
   });
-  return openRedisStateStore(redis, { ...options, replicaId: config.cluster.replicaId });
+  const { replicaId } = config.cluster;
+  const changes = await ModelChangeFeed.start(redis, replicaId, logger);
+  const store = openRedisStateStore(redis, {
+    ...options,
+    replicaId,
+    onModelChange: (change) => changes.publish(change),
+  });
+  changes.add(store.models);
+  const watchModels = (caches: ModelCaches[]) => {
+    for (const cache of caches) changes.add(cache);
+  };
+  return { store, watchModels, redis };
 }
 
 const withSlash = (url: string) => (url.endsWith('/') ? url : `${url}/`);

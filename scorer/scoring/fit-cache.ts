@@ -1,4 +1,5 @@
 import type { TrainedModel } from '@tidemark/core/engine';
+import type { ModelCaches, ModelChange } from '../store';
 import { LruMap } from './lru-map';
 
 /** How long a model fitted for a request is reused before the series is learned again. */
@@ -16,7 +17,7 @@ interface Fit {
  * data it learned from (never look-ahead) and for at most `ttlMs`; least recently used fits are
  * dropped past `capacity` (a fit holds its calibration history, a few hundred kB).
  */
-export class FitCache {
+export class FitCache implements ModelCaches {
   private readonly fits: LruMap<string, Fit>;
 
   constructor(
@@ -41,6 +42,18 @@ export class FitCache {
 
   put(key: string, model: TrainedModel): void {
     this.fits.set(key, { model, fittedAt: this.now() });
+  }
+
+  /** Drops the fits of the changed model's query (a stored model may now take their place). */
+  forgetModel({ orgId, queryKey }: ModelChange): void {
+    const org = `${orgId}|`;
+    const query = `|${queryKey}|`;
+    for (const key of [...this.fits.keys()])
+      if (queryKey === null || (key.startsWith(org) && key.includes(query))) this.fits.delete(key);
+  }
+
+  forgetAllModels(): void {
+    for (const key of [...this.fits.keys()]) this.fits.delete(key);
   }
 
   /** Fresh, usable fits whose keys start with `prefix` (one query's series). */

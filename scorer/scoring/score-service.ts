@@ -46,6 +46,8 @@ export interface ScoringDeps {
   trainInBackground?: BackgroundTrainer;
   /** Fits the scorer made itself, reused across requests (one per process by default). */
   fitCache?: FitCache;
+  /** Decoded stored models (one per process by default). */
+  modelCache?: ModelCache;
   /** Queries one large read is split into, run at once (see `readSeries`); default 1. */
   readParts?: number;
   /** Where series are fitted and scored (an engine worker pool); default this thread. */
@@ -119,7 +121,7 @@ interface SeriesRead {
 }
 
 export function createScoringService(deps: ScoringDeps): ScoringService {
-  const cache = new ModelCache(deps.models);
+  const cache = deps.modelCache ?? new ModelCache(deps.models);
   const fits = deps.fitCache ?? new FitCache();
   const engine: Engine = deps.engine ?? { scoreSeries, trainModel };
 

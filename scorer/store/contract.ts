@@ -47,6 +47,30 @@ export interface ModelRegistry {
   delete(orgId: number, id: string): Promise<boolean>;
 }
 
+/** A model saved, rolled back or deleted (published to the other replicas in scale-out mode). */
+export interface ModelChange {
+  orgId: number;
+  id: string;
+  /** The query it scores (`labels.queryKey`): fits for that query are dropped too. */
+  queryKey: string | null;
+}
+
+/** Something a replica keeps about models that goes stale when they change elsewhere. */
+export interface ModelCaches {
+  forgetModel(change: ModelChange): void;
+  /** Everything: changes may have been missed (the subscription was lost). */
+  forgetAllModels(): void;
+}
+
+/** The change a record makes (for ModelCaches). */
+export function modelChange(
+  orgId: number,
+  record: { id: string; labels: Record<string, unknown> },
+): ModelChange {
+  const queryKey = record.labels.queryKey;
+  return { orgId, id: record.id, queryKey: typeof queryKey === 'string' ? queryKey : null };
+}
+
 /** The scorer's state: models, plus JSON collections (detectors, jobs, checkpoints). */
 export interface StateStore {
   /** Where the state lives, for messages: `DATA_DIR`, or `Redis at redis://host:6379`. */

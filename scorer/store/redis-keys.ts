@@ -4,7 +4,9 @@ import { checkOrgId } from './paths';
  * Where the shared store keeps what (all under the connection's prefix, `tidemark:`):
  * `orgs` (set of org ids with state), `org:<org>:c:<kind>` (hash: record id → JSON),
  * `org:<org>:m:records` (hash: model id → record JSON), `org:<org>:m:keys` (hash: lookup key →
- * model id), `org:<org>:m:blob:<id>:<version>` (the bytes), `org:<org>:m:next:<id>` (version counter).
+ * model id), `org:<org>:m:blob:<id>:<version>` (the bytes), `org:<org>:m:next:<id>` (version counter),
+ * `org:<org>:m:revision` (counts changes to the org's models: a replica's cached records are good
+ * while it stays the same), `model-changes` (pub/sub channel, see cluster/model-changes.ts).
  */
 export function redisKeys(prefix: string) {
   const org = (orgId: number) => `${prefix}org:${checkOrgId(orgId)}:`;
@@ -15,6 +17,8 @@ export function redisKeys(prefix: string) {
     modelKeys: (orgId: number) => `${org(orgId)}m:keys`,
     modelBlob: (orgId: number, id: string, version: number) => `${org(orgId)}m:blob:${id}:${version}`,
     modelNextVersion: (orgId: number, id: string) => `${org(orgId)}m:next:${id}`,
+    modelRevision: (orgId: number) => `${org(orgId)}m:revision`,
+    modelChanges: `${prefix}model-changes`,
     readyProbe: (replica: string) => `${prefix}ready-probe:${replica}`,
   };
 }
@@ -36,7 +40,8 @@ return 1
 /**
  * A model's record changes (save, rollback) or goes (ARGV[3] = ''), if it still holds ARGV[2]:
  * KEYS[1] records hash, KEYS[2] lookup-key hash, KEYS[3] orgs set, KEYS[4] version counter,
- * KEYS[5..] blobs no longer referenced (deleted in the same step). ARGV[1] model id, ARGV[4] its
+ * KEYS[5] the org's models revision (counted up), KEYS[6..] blobs no longer referenced (deleted
+ * in the same step). ARGV[1] model id, ARGV[4] its
  * lookup key, ARGV[5] org id. Returns 1 when done, 0 when the record changed meanwhile.
  */
 export const MODEL_CAS_SCRIPT = `
@@ -52,6 +57,7 @@ else
   redis.call('HSET', KEYS[2], ARGV[4], ARGV[1])
   redis.call('SADD', KEYS[3], ARGV[5])
 end
-for i = 5, #KEYS do redis.call('DEL', KEYS[i]) end
+redis.call('INCR', KEYS[5])
+for i = 6, #KEYS do redis.call('DEL', KEYS[i]) end
 return 1
 `;

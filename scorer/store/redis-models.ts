@@ -1,6 +1,13 @@
-import type { RedisConnection } from '../cluster/redis';
+import { execAll, type RedisConnection } from '../cluster/redis';
 import { CorruptRecordError, parseRecord } from './collection';
-import { DEFAULT_KEEP_VERSIONS, type LoadedModel, type ModelRegistry } from './contract';
+import {
+  DEFAULT_KEEP_VERSIONS,
+  type LoadedModel,
+  type ModelCaches,
+  type ModelChange,
+  type ModelRegistry,
+  modelChange,
+} from './contract';
 import { KeyedMutex } from './files';
 import {
   checkRollback,
@@ -16,20 +23,54 @@ import { checkRecordId } from './paths';
 import { casBackoff, MAX_CAS_ATTEMPTS } from './redis-collection';
 import { MODEL_CAS_SCRIPT, type RedisKeys } from './redis-keys';
 
+export interface RedisModelRegistryOptions {
+  keepVersions?: number;
+  now?: () => number;
+  /** Told of every save, rollback and delete this replica made (to tell the others). */
+  onChange?: (change: ModelChange) => Promise<void>;
+}
+
 /**
  * Models in the shared Redis. A save takes its version number from a counter (unique across
  * replicas), writes the bytes, then swaps the record in with a compare-and-set that also deletes
  * the blobs it prunes, so a crash in between leaves the previous version current.
+ * Each org's records are kept in memory while the org's revision counter in Redis stays the same
+ * (one GET per read instead of every record), so a change on any replica is seen at once.
  */
-export class RedisModelRegistry implements ModelRegistry {
+export class RedisModelRegistry implements ModelRegistry, ModelCaches {
   /** Changes of one model within this replica queue up; only other replicas contend. */
   private readonly mutex = new KeyedMutex();
+  private readonly cache = new Map<number, { revision: string; records: Map<string, ModelRecord> }>();
 
   constructor(
     private readonly redis: RedisConnection,
     private readonly keys: RedisKeys,
-    private readonly options: { keepVersions?: number; now?: () => number } = {},
+    private readonly options: RedisModelRegistryOptions = {},
   ) {}
+
+  forgetModel({ orgId }: ModelChange): void {
+    this.cache.delete(orgId);
+  }
+
+  forgetAllModels(): void {
+    this.cache.clear();
+  }
+
+  /** The org's records: the kept ones while its revision is unchanged, else all read again. */
+  private async records(orgId: number): Promise<Map<string, ModelRecord>> {
+    const revisionKey = this.keys.modelRevision(orgId);
+    const revision = (await this.redis.run((c) => c.get(revisionKey))) ?? '0';
+    const kept = this.cache.get(orgId);
+    if (kept?.revision === revision) return kept.records;
+    const [readRevision, all] = (await this.redis.run((c) =>
+      execAll(c.multi().get(revisionKey).hgetall(this.keys.modelRecords(orgId))),
+    )) as [string | null, Record<string, string>];
+    const records = new Map<string, ModelRecord>();
+    for (const id of Object.keys(all).sort())
+      records.set(id, this.parse(orgId, id, all[id] ?? null) as ModelRecord);
+    this.cache.set(orgId, { revision: readRevision ?? '0', records });
+    return records;
+  }
 
   private parse(orgId: number, id: string, text: string | null): ModelRecord | null {
     if (text === null) return null;
@@ -42,14 +83,12 @@ export class RedisModelRegistry implements ModelRegistry {
   }
 
   async get(orgId: number, id: string): Promise<ModelRecord | null> {
-    return this.parse(orgId, id, await this.raw(orgId, id));
+    checkRecordId(id, 'model id');
+    return (await this.records(orgId)).get(id) ?? null;
   }
 
   async list(orgId: number): Promise<ModelRecord[]> {
-    const all = await this.redis.run((c) => c.hgetall(this.keys.modelRecords(orgId)));
-    return Object.keys(all)
-      .sort()
-      .map((id) => this.parse(orgId, id, all[id] ?? null) as ModelRecord);
+    return [...(await this.records(orgId)).values()];
   }
 
   async findByKey(orgId: number, key: string): Promise<ModelRecord | null> {
@@ -76,10 +115,23 @@ export class RedisModelRegistry implements ModelRegistry {
   }
 
   async load(orgId: number, id: string, version?: number): Promise<LoadedModel | null> {
+    const first = await this.loadOnce(orgId, id, version);
+    // Another replica may have pruned the version between reading the record and its bytes.
+    if (first !== 'missing') return first;
+    return (await this.loadOnce(orgId, id, version, true)) as LoadedModel | null;
+  }
+
+  private async loadOnce(
+    orgId: number,
+    id: string,
+    version: number | undefined,
+    lastTry = false,
+  ): Promise<LoadedModel | null | 'missing'> {
     const record = await this.get(orgId, id);
     if (!record) return null;
     const entry = versionEntry(record, version);
     const bytes = await this.redis.run((c) => c.getBuffer(this.keys.modelBlob(orgId, id, entry.version)));
+    if (bytes === null && !lastTry) return 'missing';
     if (bytes === null || !matchesChecksum(bytes, entry)) {
       throw new CorruptRecordError(
         `version ${entry.version} of model ${id} of org ${orgId} in Redis is missing or does not match its checksum`,
@@ -99,7 +151,10 @@ export class RedisModelRegistry implements ModelRegistry {
       const record = this.parse(orgId, id, text);
       if (!record || text === null) return false;
       const blobs = record.versions.map((v) => this.keys.modelBlob(orgId, id, v.version));
-      if (await this.compareAndSet(orgId, id, record.key, text, '', blobs)) return true;
+      if (await this.compareAndSet(orgId, id, record.key, text, '', blobs)) {
+        await this.changed(orgId, record);
+        return true;
+      }
     }
     throw this.contended(orgId, id);
   }
@@ -127,8 +182,10 @@ export class RedisModelRegistry implements ModelRegistry {
       const dropped = (previous?.versions ?? [])
         .filter((v) => !kept.has(v.version))
         .map((v) => this.keys.modelBlob(orgId, id, v.version));
-      if (await this.compareAndSet(orgId, id, record.key, text ?? '', JSON.stringify(record), dropped))
+      if (await this.compareAndSet(orgId, id, record.key, text ?? '', JSON.stringify(record), dropped)) {
+        await this.changed(orgId, record);
         return record;
+      }
     }
     throw this.contended(orgId, id);
   }
@@ -142,7 +199,13 @@ export class RedisModelRegistry implements ModelRegistry {
     droppedBlobs: string[],
   ): Promise<boolean> {
     const k = this.keys;
-    const scriptKeys = [k.modelRecords(orgId), k.modelKeys(orgId), k.orgs, k.modelNextVersion(orgId, id)];
+    const scriptKeys = [
+      k.modelRecords(orgId),
+      k.modelKeys(orgId),
+      k.orgs,
+      k.modelNextVersion(orgId, id),
+      k.modelRevision(orgId),
+    ];
     const done = await this.redis.run((c) =>
       c.eval(
         MODEL_CAS_SCRIPT,
@@ -157,6 +220,11 @@ export class RedisModelRegistry implements ModelRegistry {
       ),
     );
     return done === 1;
+  }
+
+  private async changed(orgId: number, record: ModelRecord): Promise<void> {
+    this.cache.delete(orgId);
+    await this.options.onChange?.(modelChange(orgId, record));
   }
 
   private contended(orgId: number, id: string) {

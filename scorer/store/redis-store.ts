@@ -1,9 +1,13 @@
 import { execAll, type RedisConnection } from '../cluster/redis';
-import type { StateStore, StateStoreOptions } from './contract';
+import type { ModelChange, StateStore, StateStoreOptions } from './contract';
 import { KeyedMutex } from './files';
 import { RedisJsonCollection } from './redis-collection';
 import { redisKeys } from './redis-keys';
 import { RedisModelRegistry } from './redis-models';
+
+export interface RedisStateStore extends StateStore {
+  readonly models: RedisModelRegistry;
+}
 
 /**
  * The shared store of a scaled-out scorer: the same records as the file store, in Redis, so any
@@ -11,12 +15,17 @@ import { RedisModelRegistry } from './redis-models';
  */
 export function openRedisStateStore(
   redis: RedisConnection,
-  options: StateStoreOptions & { replicaId?: string } = {},
-): StateStore {
+  options: StateStoreOptions & {
+    replicaId?: string;
+    /** Told of every model change this replica made (ModelChangeFeed.publish). */
+    onModelChange?: (change: ModelChange) => Promise<void>;
+  } = {},
+): RedisStateStore {
   const keys = redisKeys(redis.prefix);
   const models = new RedisModelRegistry(redis, keys, {
     ...(options.keepModelVersions !== undefined ? { keepVersions: options.keepModelVersions } : {}),
     ...(options.now ? { now: options.now } : {}),
+    ...(options.onModelChange ? { onChange: options.onModelChange } : {}),
   });
   const updates = new KeyedMutex();
   const probe = keys.readyProbe(options.replicaId ?? String(process.pid));
