@@ -33,6 +33,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   });
   const orgIds = await deps.store.orgIds();
   const resumed = await deps.trainer.resume(orgIds);
+  await deps.trainer.startQueue();
   await deps.detectors.start(orgIds);
   const app = createApp(deps);
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {

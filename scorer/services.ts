@@ -18,6 +18,7 @@ import { createScoringService } from './scoring/score-service';
 import { type ModelCaches, openStateStore, type StateStore, type StateStoreOptions } from './store';
 import { openRedisStateStore } from './store/redis-store';
 import { Trainer } from './training/trainer';
+import { TrainingQueue } from './training/training-queue';
 
 /** Builds every service from the configuration (opening the store, reading the detectors file). */
 export async function createServices(
@@ -39,7 +40,7 @@ export async function createServices(
     clientOptions,
     config.orgAccessFile ? await loadOrgAccessFile(config.orgAccessFile) : null,
   );
-  const { store, watchModels } = await openStore(config, logger);
+  const { store, watchModels, redis } = await openStore(config, logger);
   if (store.recoveredTempFiles > 0) {
     logger.warn('removed files left by an interrupted write', { count: store.recoveredTempFiles });
   }
@@ -56,6 +57,15 @@ export async function createServices(
     metrics,
     engine: enginePool.engine,
     maxConcurrent: config.limits.maxConcurrentTrainings,
+    ...(redis && config.cluster
+      ? {
+          queue: new TrainingQueue(redis, {
+            cap: config.limits.maxConcurrentTrainings,
+            replicaId: config.cluster.replicaId,
+            logger,
+          }),
+        }
+      : {}),
     ...limits,
   });
   const modelCache = new ModelCache(store.models);

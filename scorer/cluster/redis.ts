@@ -36,6 +36,8 @@ export interface RedisConnection {
   /** The REDIS_URL without its password (for messages and logs). */
   readonly url: string;
   readonly prefix: string;
+  /** Connection options for BullMQ, which makes its own clients (with the password; never log them). */
+  readonly bullmq: { url: string; maxRetriesPerRequest: null };
   /** Runs commands; a failure of Redis itself (down, timed out, refused) becomes RedisUnavailableError. */
   run<T>(work: (client: Redis) => Promise<T>): Promise<T>;
   /** Another client to the same Redis (pub/sub, queues), closed with this connection. */
@@ -62,6 +64,7 @@ export async function connectRedis(
     client,
     url: shown,
     prefix: options.prefix ?? KEY_PREFIX,
+    bullmq: { url, maxRetriesPerRequest: null },
     async run(work) {
       try {
         return await work(client);

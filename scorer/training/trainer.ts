@@ -10,6 +10,7 @@ import type { Engine } from '../scoring/engine-pool';
 import { checkGroupByKeys } from '../scoring/explain-empty';
 import { modelIdFor, queryKey, seriesKey, seriesName } from '../scoring/series-identity';
 import type { StateStore } from '../store';
+import type { QueuedTraining, TrainingQueue } from './training-queue';
 
 export interface TrainerOptions {
   store: StateStore;
@@ -21,6 +22,8 @@ export interface TrainerOptions {
   maxSeries: number;
   /** Where models are trained (an engine worker pool); default this thread. */
   engine?: Pick<Engine, 'trainModel'>;
+  /** Scale-out: jobs go to this queue, which every replica works off (see `startQueue`). */
+  queue?: TrainingQueue;
   now?: () => number;
 }
 
@@ -30,12 +33,16 @@ export type WhenBusy = 'reject' | 'skip' | 'queue';
 const ACTIVE = new Set(['queued', 'running']);
 const PROGRESS_WRITE_INTERVAL_MS = 1_000;
 const BACKGROUND_RETRY_AFTER_MS = 10 * 60_000;
+/** Scale-out: jobs that may wait in the queue, per allowed concurrent training (429 beyond). */
+export const QUEUED_PER_SLOT = 10;
 
 const newJobId = () => `job-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
 
 /**
  * Runs training jobs: at most `maxConcurrent` at once, each persisted (with progress) in the
- * state store, so jobs interrupted by a restart are run again by `resume`.
+ * state store, so jobs interrupted by a restart are run again by `resume`. With a `queue`
+ * (scale-out) the cap is cluster-wide, jobs beyond it wait in the queue, and whichever replica
+ * has a slot runs them.
  */
 export class Trainer {
   readonly jobs;
@@ -82,16 +89,7 @@ export class Trainer {
         title: 'Shutting down',
         detail: 'The scorer is shutting down; retry in a moment.',
       });
-    if (this.running >= this.options.maxConcurrent && whenBusy !== 'queue') {
-      if (whenBusy === 'skip') return null;
-      throw new ProblemError({
-        status: 429,
-        slug: 'too-many-trainings',
-        title: 'Too many trainings',
-        detail: `${this.running} trainings are running, the limit MAX_CONCURRENT_TRAININGS (${this.options.maxConcurrent}). Retry when one finishes (see GET /api/v1/jobs).`,
-        headers: { 'retry-after': '30' },
-      });
-    }
+    if (!(await this.hasRoom(whenBusy))) return null;
     this.options.access.client(orgId, request.query.database); // refused now, not as a failed job
     const rangePoints = Math.ceil((request.range.to - request.range.from) / request.intervalMs);
     if (rangePoints > this.options.maxPoints) {
@@ -113,7 +111,76 @@ export class Trainer {
       models: [],
       request,
     });
-    return this.launch(orgId, job);
+    if (!this.options.queue) return this.launch(orgId, job);
+    await this.options.queue.enqueue({ orgId, jobId: id });
+    return job;
+  }
+
+  /** False to skip (`whenBusy` 'skip' with no free slot); throws the 429 for 'reject'. */
+  private async hasRoom(whenBusy: WhenBusy): Promise<boolean> {
+    const { maxConcurrent, queue } = this.options;
+    if (whenBusy === 'queue') return true;
+    if (!queue) {
+      if (this.running < maxConcurrent) return true;
+      if (whenBusy === 'skip') return false;
+      throw tooManyTrainings(`${this.running} trainings are running`, maxConcurrent);
+    }
+    const { active, waiting } = await queue.counts();
+    if (whenBusy === 'skip') return active + waiting < maxConcurrent;
+    if (waiting < maxConcurrent * QUEUED_PER_SLOT) return true;
+    throw tooManyTrainings(
+      `${active} trainings are running in the cluster and ${waiting} are waiting (at most ${QUEUED_PER_SLOT} per slot may wait)`,
+      maxConcurrent,
+    );
+  }
+
+  /**
+   * Scale-out: works off the queue. A job handed over by a replica that died (its lock lapsed)
+   * is trained again from the start; one that is finished already is skipped.
+   */
+  async startQueue(): Promise<void> {
+    const { queue } = this.options;
+    if (!queue) return;
+    await queue.start(
+      (work, reportProgress) => this.runQueued(work, reportProgress),
+      ({ orgId, jobId }, reason) => {
+        void this.jobs
+          .update(orgId, jobId, (current) =>
+            current && ACTIVE.has(current.status)
+              ? {
+                  ...current,
+                  status: 'failed',
+                  finishedAt: this.now(),
+                  message: `Training given up: ${reason}`,
+                }
+              : undefined,
+          )
+          .catch(() => undefined);
+      },
+    );
+  }
+
+  private async runQueued(
+    { orgId, jobId }: QueuedTraining,
+    reportProgress: (progress: number) => void,
+  ): Promise<'done' | 'interrupted'> {
+    const job = await this.jobs.get(orgId, jobId);
+    if (!job || !ACTIVE.has(job.status)) return 'done';
+    if (this.stopping) return 'interrupted';
+    const controller = new AbortController();
+    const key = `${orgId}/${queryKey(job.request.query, job.request.detector.id)}`;
+    this.running++;
+    this.options.metrics?.trainingsRunning.set({}, this.running);
+    const done = this.run(orgId, job, controller.signal, reportProgress);
+    this.active.set(`${orgId}/${job.id}`, { controller, done, queryKey: key });
+    try {
+      await done;
+    } finally {
+      this.active.delete(`${orgId}/${job.id}`);
+      this.running--;
+      this.options.metrics?.trainingsRunning.set({}, this.running);
+    }
+    return controller.signal.aborted && this.stopping ? 'interrupted' : 'done';
   }
 
   /**
@@ -129,8 +196,12 @@ export class Trainer {
     return job?.id ?? null;
   }
 
-  /** Runs again every job a previous process left queued or running. */
+  /**
+   * Runs again every job a previous process left queued or running. With a queue there is
+   * nothing to do: the queue still holds them, and hands a dead replica's jobs to another.
+   */
   async resume(orgIds: number[]): Promise<number> {
+    if (this.options.queue) return 0;
     let resumed = 0;
     for (const orgId of orgIds) {
       for (const job of await this.jobs.list(orgId)) {
@@ -148,6 +219,7 @@ export class Trainer {
     this.stopping = true;
     for (const { controller } of this.active.values()) controller.abort(new Error('scorer shutting down'));
     await Promise.allSettled([...this.active.values()].map((a) => a.done));
+    await this.options.queue?.close();
   }
 
   private async launch(orgId: number, job: Job): Promise<Job> {
@@ -174,10 +246,17 @@ export class Trainer {
     }
   }
 
-  private async run(orgId: number, job: Job, signal: AbortSignal): Promise<void> {
+  private async run(
+    orgId: number,
+    job: Job,
+    signal: AbortSignal,
+    reportProgress?: (progress: number) => void,
+  ): Promise<void> {
     const { store, access, logger } = this.options;
-    const update = (patch: Partial<Job>) =>
-      this.jobs.update(orgId, job.id, (current) => (current ? { ...current, ...patch } : undefined));
+    const update = (patch: Partial<Job>) => {
+      if (patch.progress !== undefined) reportProgress?.(patch.progress);
+      return this.jobs.update(orgId, job.id, (current) => (current ? { ...current, ...patch } : undefined));
+    };
     const { request } = job;
     try {
       await update({
@@ -251,10 +330,13 @@ export class Trainer {
       this.options.metrics?.trainings.inc({ status: 'succeeded' });
     } catch (error) {
       if (signal.aborted && this.stopping) {
-        logger.info('training job interrupted by shutdown; it resumes on the next start', {
-          orgId,
-          jobId: job.id,
-        });
+        logger.info(
+          'training job interrupted by shutdown; it resumes on the next start (or another replica)',
+          {
+            orgId,
+            jobId: job.id,
+          },
+        );
         return;
       }
       const message = error instanceof Error ? error.message : String(error);
@@ -277,4 +359,14 @@ export class Trainer {
       );
     }
   }
+}
+
+function tooManyTrainings(what: string, limit: number): ProblemError {
+  return new ProblemError({
+    status: 429,
+    slug: 'too-many-trainings',
+    title: 'Too many trainings',
+    detail: `${what}, the limit MAX_CONCURRENT_TRAININGS (${limit}). Retry when one finishes (see GET /api/v1/jobs).`,
+    headers: { 'retry-after': '30' },
+  });
 }
