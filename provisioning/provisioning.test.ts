@@ -9,7 +9,7 @@ import { DETECTOR_IDS } from '@tidemark/core';
 import { migrateQuery } from '../plugin/src/datasource/migrate';
 import { toScoreRequest } from '../plugin/src/datasource/request';
 import type { TidemarkQuery } from '../plugin/src/datasource/types';
-import { envSchema } from '../scorer/config';
+import { envSchema, loadConfig } from '../scorer/config';
 import { loadProvisionedDetectors } from '../scorer/continuous/provisioning';
 import { DEMO_METRICS } from '../scorer/feeder/metrics';
 import {
@@ -77,7 +77,9 @@ const compose = readYaml<{
       healthcheck?: { test: string[] };
       restart?: string;
       command?: string[];
-      depends_on?: Record<string, { condition: string }>;
+      depends_on?: Record<string, { condition: string; required?: boolean }>;
+      profiles?: string[];
+      ports?: string[];
     }
   >;
   volumes: Record<string, unknown>;
@@ -378,8 +380,8 @@ describe('docker-compose.yml', () => {
       .map((line) => line.split('=', 2) as [string, string]),
   );
 
-  it('runs InfluxDB, the scorer, the feeder and Grafana, restarting them, with health checks', () => {
-    expect(Object.keys(services).sort()).toEqual(['feeder', 'grafana', 'influxdb', 'scorer']);
+  it('runs InfluxDB, the scorer, the feeder and Grafana (and Redis to scale out), restarting them, with health checks', () => {
+    expect(Object.keys(services).sort()).toEqual(['feeder', 'grafana', 'influxdb', 'redis', 'scorer']);
     for (const [name, service] of Object.entries(services)) {
       expect([name, service.restart]).toEqual([name, 'unless-stopped']);
       expect(service.healthcheck?.test.length).toBeGreaterThan(1);
@@ -548,8 +550,47 @@ describe('docker-compose.yml', () => {
   });
 
   it('waits for healthy dependencies', () => {
-    expect(services.scorer!.depends_on).toEqual({ influxdb: { condition: 'service_healthy' } });
+    expect(services.scorer!.depends_on).toEqual({
+      influxdb: { condition: 'service_healthy' },
+      redis: { condition: 'service_healthy', required: false },
+    });
     expect(services.grafana!.depends_on).toMatchObject({ scorer: { condition: 'service_healthy' } });
+  });
+  describe('the scale profile (`docker compose --profile scale up --scale scorer=3`; Docker cannot run here: checked from the files as the Compose specification documents them)', () => {
+    const redis = services.redis!;
+    const scorer = services.scorer!;
+    const flag = (name: string) => redis.command![redis.command!.indexOf(name) + 1];
+
+    it('starts Redis only with the scale profile, persisted append-only, never evicting, in a named volume', () => {
+      expect(redis.profiles).toEqual(['scale']);
+      for (const [name, service] of Object.entries(services))
+        if (name !== 'redis') expect([name, service.profiles]).toEqual([name, undefined]);
+      expect(redis.image).toMatch(/^redis:7\./);
+      expect(redis.command![0]).toBe('redis-server');
+      expect([flag('--appendonly'), flag('--appendfsync'), flag('--maxmemory-policy')]).toEqual([
+        'yes',
+        'everysec',
+        'noeviction',
+      ]);
+      expect(redis.volumes).toEqual(['redis-data:/data']);
+      expect((redis as { ports?: string[] }).ports).toBeUndefined(); // inside the network only
+    });
+
+    it('gives the scorer REDIS_URL from .env (empty: one node on its files) and a port per replica', () => {
+      expect(scorer.environment!.REDIS_URL).toBe(expand('REDIS_URL:-'));
+      const single = loadConfig({ TIDEMARK_TOKENS: 'x'.repeat(16), REDIS_URL: envExample.get('REDIS_URL') });
+      expect(single.cluster).toBeNull();
+      const suggested = /REDIS_URL=(redis:\/\/\S+)/.exec(readFileSync(path('.env.example'), 'utf8'))![1]!;
+      expect(new URL(suggested).hostname).toBe('redis');
+      expect(new URL(suggested).port).toBe('6379');
+      const scaled = loadConfig({ TIDEMARK_TOKENS: 'x'.repeat(16), REDIS_URL: suggested });
+      expect(scaled.cluster?.redisUrl).toBe(suggested);
+      // A host port range: Compose gives each replica of a scaled service one port of it.
+      expect(scorer.ports).toEqual([
+        `127.0.0.1:${expand('SCORER_PORT:-8080')}-${expand('SCORER_PORT_LAST:-8080')}:8080`,
+      ]);
+      expect(services.grafana!.environment!.TIDEMARK_SCORER_URL).toBe('http://scorer:8080');
+    });
   });
 });
 
