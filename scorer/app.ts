@@ -29,7 +29,10 @@ export function createApp(deps: AppDeps) {
     .use(requestId())
     .use(requestLog(logger, metrics))
     .route('/', healthRoutes(deps))
-    .get('/metrics', (c) => c.text(metrics.render(), 200, { 'content-type': 'text/plain; version=0.0.4' }))
+    .get('/metrics', async (c) => {
+      await metrics.collect();
+      return c.text(metrics.render(), 200, { 'content-type': 'text/plain; version=0.0.4' });
+    })
     .get('/openapi.json', (c) => c.json(openApiDocument()))
     .route('/api/v1', api);
   app.onError(onError(logger));

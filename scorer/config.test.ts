@@ -40,6 +40,7 @@ describe('loadConfig', () => {
       },
       store: { dataDir: '.tidemark', keepModelVersions: 5 },
       cluster: null,
+      detectorJobs: { partitions: 16, lockMs: 20_000, concurrency: 2 },
       detectorsFile: null,
       orgAccessFile: null,
       limits: {

@@ -82,6 +82,12 @@ export const envSchema = z.object({
   REPLICA_ID: optional(
     z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/, 'letters, digits and . _ : - (at most 64)'),
   ),
+  /** Scale-out: partitions each continuous detector with a group-by is split into (same on every replica). */
+  DETECTOR_PARTITIONS: withDefault(int(1, 1_024), '16'),
+  /** Scale-out: how long a replica's detector job lock lasts unrenewed (a dead replica's job moves after it). */
+  DETECTOR_LOCK_MS: withDefault(int(2_000, 600_000), '20000'),
+  /** Scale-out: detector partition runs one replica works on at once. */
+  DETECTOR_CONCURRENCY: withDefault(int(1, 64), '2'),
   KEEP_MODEL_VERSIONS: withDefault(int(1, 1_000), '5'),
   MAX_BODY_BYTES: withDefault(int(1_024, 1_073_741_824), String(5 * 1024 * 1024)),
   MAX_POINTS: withDefault(int(10, 100_000_000), '500000'),
@@ -147,6 +153,8 @@ export interface Config {
   store: { dataDir: string; keepModelVersions: number };
   /** Scale-out mode (REDIS_URL set): replicas share state and work through Redis. */
   cluster: { redisUrl: string; replicaId: string } | null;
+  /** Scale-out: how continuous detectors are split into jobs and how those jobs are held. */
+  detectorJobs: { partitions: number; lockMs: number; concurrency: number };
   detectorsFile: string | null;
   orgAccessFile: string | null;
   limits: {
@@ -212,6 +220,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     cluster: e.REDIS_URL
       ? { redisUrl: e.REDIS_URL, replicaId: e.REPLICA_ID ?? `${hostname()}-${process.pid}` }
       : null,
+    detectorJobs: {
+      partitions: e.DETECTOR_PARTITIONS,
+      lockMs: e.DETECTOR_LOCK_MS,
+      concurrency: e.DETECTOR_CONCURRENCY,
+    },
     detectorsFile: e.DETECTORS_FILE ?? null,
     orgAccessFile: e.ORG_ACCESS_FILE ?? null,
     limits: {

@@ -108,9 +108,37 @@ export function createMetrics() {
       'How far behind now each continuous detector has scored.',
       'gauge',
     ),
+    continuousPointsWritten: new Counter(
+      'tidemark_continuous_points_written_total',
+      'Scored points continuous detectors wrote to InfluxDB (by this replica).',
+    ),
+    clusterJobs: new Counter(
+      'tidemark_cluster_detector_jobs_total',
+      'Scale-out: detector partition runs this replica did (its share), by result.',
+    ),
+    clusterSeriesScored: new Counter(
+      'tidemark_cluster_series_scored_total',
+      'Scale-out: series this replica scored in its partition runs.',
+    ),
+    clusterQueueDepth: new Counter(
+      'tidemark_cluster_detector_queue_jobs',
+      "Scale-out: jobs in the shared detector queue, by state (delayed includes every partition's next tick).",
+      'gauge',
+    ),
+    clusterLag: new Counter(
+      'tidemark_cluster_detector_lag_seconds',
+      'Scale-out: age of the oldest due interval not scored yet, over every detector and partition.',
+      'gauge',
+    ),
   };
+  /** Reads that refresh gauges just before a scrape (the shared queue's depth). */
+  const collectors: Array<() => Promise<void>> = [];
   return {
     ...metrics,
+    onCollect: (collect: () => Promise<void>) => collectors.push(collect),
+    collect: async () => {
+      await Promise.all(collectors.map((collect) => collect()));
+    },
     render: () =>
       `${Object.values(metrics as Record<string, Metric>)
         .map((m) => m.render())

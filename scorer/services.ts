@@ -5,6 +5,7 @@ import { createTokenChecker } from './auth/tokens';
 import { ModelChangeFeed } from './cluster/model-changes';
 import { connectRedis, type RedisConnection } from './cluster/redis';
 import type { Config } from './config';
+import { DetectorQueue } from './continuous/detector-queue';
 import { loadProvisionedDetectors, type ProvisionedDetector } from './continuous/provisioning';
 import { DetectorService } from './continuous/service';
 import type { AppDeps } from './deps';
@@ -96,6 +97,20 @@ export async function createServices(
     defaultDatabase: config.influx.database,
     legacyOrgId: config.auth.defaultOrgId,
     ...(overrides.now ? { now: overrides.now } : {}),
+    ...(config.cluster
+      ? {
+          cluster: {
+            queue: new DetectorQueue({
+              redisUrl: config.cluster.redisUrl,
+              replicaId: config.cluster.replicaId,
+              lockMs: config.detectorJobs.lockMs,
+              concurrency: config.detectorJobs.concurrency,
+              logger,
+            }),
+            partitions: config.detectorJobs.partitions,
+          },
+        }
+      : {}),
   });
   const { auth } = config;
   return {

@@ -4,6 +4,8 @@ import {
   type DetectorSkip,
   parseDuration,
   type ScoredSeries,
+  type SeriesQuery,
+  type TagFilter,
   type TimeRange,
 } from '@tidemark/core';
 import type { OrgAccess } from '../access/org-access';
@@ -11,6 +13,7 @@ import type { InfluxClient } from '../influx';
 import type { ScoringService } from '../scoring/score-service';
 import { firstPointTimes, type OutputPlace, pointCounts, writtenIntervals } from './late-data';
 import { outputDatabase, outputPoints } from './output';
+import { narrowed } from './partitions';
 
 type Skip = DetectorSkip;
 
@@ -42,6 +45,8 @@ export const emptyCheckpoint = (): Checkpoint => ({
 export interface RunResult {
   scoredUntil: number | null;
   pointsWritten: number;
+  /** Most series one chunk scored. */
+  series: number;
   latePointsWritten: number;
   chunks: number;
   skipped: Skip[];
@@ -53,6 +58,8 @@ export interface RunDeps {
   defaultDatabase: string | null;
   /** The org untagged (older) output belongs to: DEFAULT_ORG_ID. */
   legacyOrgId: number;
+  /** Scale-out: filters that keep the run to one partition's series (see `partitions.ts`). */
+  narrow?: TagFilter[] | null;
 }
 
 /** Most intervals scored per read/score/write round; the checkpoint advances after each. */
@@ -119,6 +126,8 @@ class DetectorRun {
   private readonly input: InfluxClient;
   private readonly output: InfluxClient;
   private readonly previousUntil: number | null;
+  /** The query as this run reads it (one partition's series in scale-out). */
+  private readonly readQuery: SeriesQuery;
 
   constructor(
     private readonly deps: RunDeps,
@@ -134,11 +143,13 @@ class DetectorRun {
     this.input = deps.access.client(orgId, definition.query.database);
     this.place = { database, orgId, legacyOrgId: deps.legacyOrgId };
     this.previousUntil = checkpoint.scoredUntil;
+    this.readQuery = narrowed(definition.query, deps.narrow);
     // A checkpoint from before per-series progress scored every series up to its scoredUntil.
     checkpoint.since ??= checkpoint.scoredUntil ?? window.earliest;
     this.result = {
       scoredUntil: checkpoint.scoredUntil,
       pointsWritten: 0,
+      series: 0,
       latePointsWritten: 0,
       chunks: 0,
       skipped: [],
@@ -149,17 +160,16 @@ class DetectorRun {
     return this.signal ? { signal: this.signal } : {};
   }
 
+  private get scoreOptions() {
+    return { ...this.requestOptions, ...(this.deps.narrow ? { narrow: this.deps.narrow } : {}) };
+  }
+
   /** Down longer than `maxBackfill`: the intervals before `earliest` are given up, and counted. */
   async skipDowntime(): Promise<void> {
     const { earliest, interval } = this.window;
     const until = this.previousUntil;
     if (until === null || until >= earliest) return;
-    const counts = await pointCounts(
-      this.input,
-      this.definition.query,
-      { from: until, to: earliest },
-      this.signal,
-    );
+    const counts = await pointCounts(this.input, this.readQuery, { from: until, to: earliest }, this.signal);
     const points = [...counts.values()].reduce((sum, n) => sum + n, 0);
     this.checkpoint.skipped.intervals += Math.round((earliest - until) / interval);
     this.record({ reason: 'downtime', series: null, from: until, to: earliest, points });
@@ -221,7 +231,7 @@ class DetectorRun {
     for (const start of new Set([...lagging.values()].map((l) => l.start).filter((s) => s < tooOldUntil))) {
       const counts = await pointCounts(
         this.input,
-        this.definition.query,
+        this.readQuery,
         { from: start, to: tooOldUntil },
         this.signal,
       );
@@ -238,7 +248,7 @@ class DetectorRun {
     const lowest = Math.min(...starts.values());
     const first =
       lowest < from
-        ? await firstPointTimes(this.input, this.definition.query, { from: lowest, to: from }, this.signal)
+        ? await firstPointTimes(this.input, this.readQuery, { from: lowest, to: from }, this.signal)
         : new Map<string, number>();
     const todo = new Map<string, number>();
     for (const [name, start] of starts) {
@@ -277,9 +287,10 @@ class DetectorRun {
           intervalMs: interval,
           detector: this.definition.detector,
         },
-        this.requestOptions,
+        this.scoreOptions,
       );
       await each(chunk, response.series);
+      this.result.series = Math.max(this.result.series, response.series.length);
       await this.saveNow();
       this.result.chunks++;
     }

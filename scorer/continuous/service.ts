@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   type ContinuousDetector,
   type ContinuousDetectorDefinition,
@@ -6,6 +7,7 @@ import {
   DEFAULT_OUTPUT_MEASUREMENT,
   detectorSkippedSchema,
   parseDuration,
+  type TagFilter,
 } from '@tidemark/core';
 import { z } from 'zod';
 import type { OrgAccess } from '../access/org-access';
@@ -14,10 +16,12 @@ import { escapeKey, escapeMeasurement, LineProtocolError } from '../influx';
 import type { Logger } from '../log';
 import type { Metrics } from '../metrics';
 import type { ScoringService } from '../scoring/score-service';
-import { KeyedMutex, type StateStore } from '../store';
+import { type JsonCollection, KeyedMutex, type StateStore } from '../store';
+import type { DetectorQueue, PartitionJob } from './detector-queue';
 import { outputDatabase } from './output';
+import { partitionCount, partitionFilters } from './partitions';
 import type { ProvisionedDetector } from './provisioning';
-import { type Checkpoint, emptyCheckpoint, runDetector } from './runner';
+import { type Checkpoint, emptyCheckpoint, type RunResult, runDetector, windowToScore } from './runner';
 
 /** Checkpoints written before per-series progress have only the first three fields. */
 const checkpointSchema = z.object({
@@ -41,6 +45,50 @@ export interface DetectorServiceOptions {
   /** DEFAULT_ORG_ID: the org whose output has no `org` tag (written by older scorers). */
   legacyOrgId: number;
   now?: () => number;
+  /** Scale-out: detectors run as partition jobs on the shared queue instead of local timers. */
+  cluster?: DetectorDistribution;
+}
+
+export interface DetectorDistribution {
+  queue: DetectorQueue;
+  /** Partitions a detector with a partition tag is split into (`DETECTOR_PARTITIONS`). */
+  partitions: number;
+}
+
+/** Where one run reads and saves its checkpoint, and which series it scores. */
+interface RunPart {
+  checkpoints: JsonCollection<typeof checkpointSchema>;
+  checkpointId: string;
+  narrow?: TagFilter[] | null;
+  /** Throws when the detector is gone (deleted on another replica): checked before each save. */
+  checkStillThere?: () => Promise<void>;
+}
+
+/** One partition's checkpoint id: bounded (a detector id can have 128 characters), stable. */
+export const partitionCheckpointId = (detectorId: string, partition: number, partitions: number) =>
+  `${createHash('sha256').update(detectorId).digest('hex').slice(0, 32)}-${partitions}-${partition}`;
+
+/** A detector's progress over its partitions: scored up to the one furthest behind. */
+function mergeCheckpoints(parts: Checkpoint[]): Checkpoint | null {
+  if (parts.length === 0) return null;
+  const until = parts.map((c) => c.scoredUntil).filter((t): t is number => t !== null);
+  const ranAt = parts.map((c) => c.lastRunAt).filter((t): t is number => t !== null);
+  const lastSkip = parts
+    .map((c) => c.skipped.last)
+    .filter((skip) => skip !== null)
+    .sort((a, b) => b.to - a.to)[0];
+  return {
+    ...emptyCheckpoint(),
+    scoredUntil: until.length > 0 ? Math.min(...until) : null,
+    lastRunAt: ranAt.length > 0 ? Math.max(...ranAt) : null,
+    lastError: parts.find((c) => c.lastError)?.lastError ?? null,
+    latePoints: parts.reduce((sum, c) => sum + c.latePoints, 0),
+    skipped: {
+      points: parts.reduce((sum, c) => sum + c.skipped.points, 0),
+      intervals: Math.max(...parts.map((c) => c.skipped.intervals)),
+      last: lastSkip ?? null,
+    },
+  };
 }
 
 interface Scheduled {
@@ -98,8 +146,9 @@ function checkWritable(input: ContinuousDetectorInput): void {
 export class DetectorService {
   private readonly definitions;
   private readonly checkpoints;
+  private readonly partitionCheckpoints;
   private readonly scheduled = new Map<string, Scheduled>();
-  private readonly inFlight = new Set<Promise<void>>();
+  private readonly inFlight = new Set<Promise<unknown>>();
   /** A failed run whose checkpoint could not be saved (a full disk): shown until a save works. */
   private readonly unsaved = new Map<string, Pick<Checkpoint, 'lastRunAt' | 'lastError'>>();
   /** Create, replace and delete of one detector one at a time, so a delete's cleanup is not raced. */
@@ -110,6 +159,42 @@ export class DetectorService {
   constructor(private readonly options: DetectorServiceOptions) {
     this.definitions = options.store.collection('detectors', continuousDetectorInputSchema);
     this.checkpoints = options.store.collection('checkpoints', checkpointSchema);
+    this.partitionCheckpoints = options.store.collection('partition-checkpoints', checkpointSchema);
+    if (options.cluster) options.metrics?.onCollect(() => this.collectClusterMetrics());
+  }
+
+  /** Queue depth, and the age of the oldest due interval no partition has scored yet. */
+  private async collectClusterMetrics(): Promise<void> {
+    const { metrics, cluster, store, logger } = this.options;
+    try {
+      const depth = await cluster!.queue.depth();
+      for (const [state, jobs] of Object.entries(depth)) metrics!.clusterQueueDepth.set({ state }, jobs);
+      const now = this.now();
+      let lagMs = 0;
+      for (const orgId of new Set([
+        ...this.options.provisioned.map((p) => p.orgId),
+        ...(await store.orgIds()),
+      ]))
+        for (const definition of await this.definitionsOf(orgId)) {
+          if (!definition.enabled) continue;
+          const due = windowToScore(definition, null, now).to;
+          for (const part of await this.partitionsOf(orgId, definition))
+            if (part.scoredUntil !== null) lagMs = Math.max(lagMs, due - part.scoredUntil);
+        }
+      metrics!.clusterLag.set({}, lagMs / 1000);
+    } catch (error) {
+      logger.debug('cluster metrics not read', { error });
+    }
+  }
+
+  /** Scale-out: the partition checkpoints of a detector, as many as its partition count says. */
+  private async partitionsOf(orgId: number, definition: ContinuousDetectorDefinition): Promise<Checkpoint[]> {
+    const { cluster } = this.options;
+    if (!cluster) return [];
+    const count = partitionCount(definition, cluster.partitions);
+    const ids = Array.from({ length: count }, (_, p) => partitionCheckpointId(definition.id, p, count));
+    const parts = await Promise.all(ids.map((id) => this.partitionCheckpoints.get(orgId, id)));
+    return parts.filter((c): c is Checkpoint => c !== null);
   }
 
   private now() {
@@ -135,7 +220,9 @@ export class DetectorService {
     definition: ContinuousDetectorDefinition,
   ): Promise<ContinuousDetector> {
     const key = `${orgId}/${definition.id}`;
-    const checkpoint = await this.checkpoints.get(orgId, definition.id);
+    const checkpoint = this.options.cluster
+      ? mergeCheckpoints(await this.partitionsOf(orgId, definition))
+      : await this.checkpoints.get(orgId, definition.id);
     const unsaved = this.unsaved.get(key);
     const lastError = unsaved?.lastError ?? checkpoint?.lastError ?? null;
     const running = this.scheduled.get(key)?.running;
@@ -181,7 +268,7 @@ export class DetectorService {
       created = continuousDetectorInputSchema.parse(input);
       return created;
     });
-    this.schedule(orgId, created!);
+    await this.schedule(orgId, created!);
     return this.describe(orgId, created!);
   }
 
@@ -193,7 +280,7 @@ export class DetectorService {
     return this.lifecycle.run(`${orgId}/${id}`, async () => {
       if (!(await this.definitions.get(orgId, id))) throw notFound(id);
       const definition = await this.definitions.put(orgId, id, input);
-      this.schedule(orgId, definition);
+      await this.schedule(orgId, definition);
       return this.describe(orgId, definition);
     });
   }
@@ -206,8 +293,15 @@ export class DetectorService {
   async remove(orgId: number, id: string): Promise<void> {
     if (this.isProvisioned(orgId, id)) throw readOnly(id);
     await this.lifecycle.run(`${orgId}/${id}`, async () => {
-      if (!(await this.definitions.get(orgId, id))) throw notFound(id);
+      const definition = await this.definitions.get(orgId, id);
+      if (!definition) throw notFound(id);
       await this.unschedule(orgId, id);
+      if (this.options.cluster) {
+        // Gone first: a run on another replica stops at its next save when it sees that.
+        await this.definitions.delete(orgId, id);
+        await this.deletePartitionCheckpoints(orgId, id);
+        return;
+      }
       await this.checkpoints.delete(orgId, id);
       await this.definitions.delete(orgId, id);
     });
@@ -221,9 +315,10 @@ export class DetectorService {
   /** Schedules every detector of the given orgs (and every provisioned one). */
   async start(orgIds: number[]): Promise<void> {
     this.started = true;
-    for (const { orgId, definition } of this.options.provisioned) this.schedule(orgId, definition);
+    this.options.cluster?.queue.start((job, signal) => this.runPartition(job, signal));
+    for (const { orgId, definition } of this.options.provisioned) await this.schedule(orgId, definition);
     for (const orgId of orgIds)
-      for (const definition of await this.definitions.list(orgId)) this.schedule(orgId, definition);
+      for (const definition of await this.definitions.list(orgId)) await this.schedule(orgId, definition);
   }
 
   /** Stops scheduling and waits for runs in progress (their checkpoints stay where they got to). */
@@ -231,6 +326,7 @@ export class DetectorService {
     this.started = false;
     this.abort.abort(new Error('scorer shutting down'));
     for (const entry of this.scheduled.values()) if (entry.timer) clearTimeout(entry.timer);
+    await this.options.cluster?.queue.close();
     await this.settled();
     this.abort = new AbortController(); // runs started by hand after a stop are not pre-aborted
   }
@@ -247,7 +343,10 @@ export class DetectorService {
   runNow(orgId: number, definition: ContinuousDetectorDefinition): Promise<void> {
     const entry = this.entryFor(orgId, definition);
     if (!entry.running) {
-      const run = this.run(orgId, definition, entry.removed.signal);
+      const run = this.run(orgId, definition, entry.removed.signal, {
+        checkpoints: this.checkpoints,
+        checkpointId: definition.id,
+      }).then(() => undefined);
       this.inFlight.add(run);
       entry.running = run.finally(() => {
         this.inFlight.delete(run);
@@ -267,20 +366,79 @@ export class DetectorService {
     return entry;
   }
 
+  /**
+   * Scale-out: scores one partition of a detector (a run job this replica took). The definition
+   * is read from the shared store each time, so a replace on any replica applies to the next run;
+   * a job for a detector deleted or re-partitioned since it was queued does nothing.
+   */
+  private async runPartition(job: PartitionJob, jobSignal: AbortSignal | undefined): Promise<void> {
+    const { orgId, detectorId } = job;
+    const definition = await this.definitionOf(orgId, detectorId);
+    if (
+      !definition?.enabled ||
+      partitionCount(definition, this.options.cluster!.partitions) !== job.partitions
+    )
+      return;
+    const signal = jobSignal ? AbortSignal.any([this.abort.signal, jobSignal]) : this.abort.signal;
+    const influx = this.options.access.client(orgId, definition.query.database);
+    const partition = { index: job.partition, count: job.partitions };
+    const narrow = await partitionFilters(influx, definition.query, partition, signal);
+    if (narrow?.length === 0) return; // no series hashes to this partition (yet)
+    const provisioned = this.isProvisioned(orgId, detectorId);
+    const checkpointId = partitionCheckpointId(detectorId, job.partition, job.partitions);
+    const run = this.run(orgId, definition, signal, {
+      checkpoints: this.partitionCheckpoints,
+      checkpointId,
+      narrow,
+      ...(provisioned ? {} : { checkStillThere: () => this.checkStillThere(orgId, detectorId) }),
+    });
+    this.inFlight.add(run);
+    try {
+      const result = await run;
+      const metrics = this.options.metrics;
+      metrics?.clusterJobs.inc({ result: result ? 'ok' : 'error' });
+      if (result) metrics?.clusterSeriesScored.inc({}, result.series);
+    } finally {
+      this.inFlight.delete(run);
+    }
+    // Deleted while this run was between its check and its save: leave no checkpoint behind.
+    if (!provisioned && !(await this.definitions.get(orgId, detectorId)))
+      await this.partitionCheckpoints.delete(orgId, checkpointId);
+  }
+
+  private async definitionOf(orgId: number, id: string): Promise<ContinuousDetectorDefinition | null> {
+    return this.provisionedIn(orgId).find((d) => d.id === id) ?? (await this.definitions.get(orgId, id));
+  }
+
+  private async checkStillThere(orgId: number, id: string): Promise<void> {
+    if (!(await this.definitions.get(orgId, id))) throw new Error(`detector "${id}" was deleted`);
+  }
+
+  private async deletePartitionCheckpoints(orgId: number, id: string): Promise<void> {
+    const { partitions } = this.options.cluster!;
+    for (const count of new Set([1, partitions]))
+      for (let p = 0; p < count; p++)
+        await this.partitionCheckpoints.delete(orgId, partitionCheckpointId(id, p, count));
+  }
+
+  /** One run over one checkpoint (a detector's, or one partition's); the result, or null when it failed. */
   private async run(
     orgId: number,
     definition: ContinuousDetectorDefinition,
     removed: AbortSignal,
-  ): Promise<void> {
+    part: RunPart,
+  ): Promise<RunResult | null> {
     const { logger, metrics } = this.options;
-    const key = `${orgId}/${definition.id}`;
+    const key = `${orgId}/${part.checkpointId}`;
     const signal = AbortSignal.any([this.abort.signal, removed]);
-    const checkpoint: Checkpoint = (await this.checkpoints.get(orgId, definition.id)) ?? emptyCheckpoint();
+    const checkpoint: Checkpoint =
+      (await part.checkpoints.get(orgId, part.checkpointId)) ?? emptyCheckpoint();
     const before = { ...checkpoint.skipped, latePoints: checkpoint.latePoints };
     const save = async (patch: Partial<Checkpoint>) => {
       signal.throwIfAborted(); // a deleted detector's checkpoint is not written again
+      await part.checkStillThere?.();
       Object.assign(checkpoint, patch);
-      await this.checkpoints.put(orgId, definition.id, checkpoint);
+      await part.checkpoints.put(orgId, part.checkpointId, checkpoint);
     };
     try {
       const result = await runDetector(
@@ -289,6 +447,7 @@ export class DetectorService {
           scoring: this.options.scoring,
           defaultDatabase: this.options.defaultDatabase,
           legacyOrgId: this.options.legacyOrgId,
+          ...(part.narrow ? { narrow: part.narrow } : {}),
         },
         orgId,
         definition,
@@ -311,9 +470,11 @@ export class DetectorService {
           { org: String(orgId), detector: definition.id },
           (this.now() - result.scoredUntil) / 1000,
         );
+      metrics?.continuousPointsWritten.inc({}, result.pointsWritten);
       logger.debug('continuous detector ran', { orgId, detector: definition.id, ...result });
+      return result;
     } catch (error) {
-      if (signal.aborted) return;
+      if (signal.aborted) return null;
       metrics?.continuousRuns.inc({ org: String(orgId), detector: definition.id, result: 'error' });
       logger.warn('continuous detector failed', { orgId, detector: definition.id, error });
       const failed = { lastRunAt: this.now(), lastError: messageOf(error) };
@@ -321,7 +482,7 @@ export class DetectorService {
         await save(failed);
         this.unsaved.delete(key);
       } catch (saveError) {
-        if (signal.aborted) return;
+        if (signal.aborted) return null;
         logger.warn('continuous detector checkpoint not saved', {
           orgId,
           detector: definition.id,
@@ -333,6 +494,7 @@ export class DetectorService {
             : `; saving the checkpoint failed too: ${messageOf(saveError)}`;
         this.unsaved.set(key, { ...failed, lastError: `${failed.lastError}${also}` });
       }
+      return null;
     } finally {
       const labels = { org: String(orgId), detector: definition.id };
       metrics?.continuousLatePoints.inc(labels, checkpoint.latePoints - before.latePoints);
@@ -341,7 +503,18 @@ export class DetectorService {
     }
   }
 
-  private schedule(orgId: number, definition: ContinuousDetectorDefinition): void {
+  private async schedule(orgId: number, definition: ContinuousDetectorDefinition): Promise<void> {
+    const { cluster } = this.options;
+    if (cluster) {
+      if (!this.started) return;
+      const every = parseDuration(definition.schedule ?? definition.interval);
+      const count = partitionCount(definition, cluster.partitions);
+      // A changed group-by can make it one partition: the others' schedulers go.
+      if (count === 1) await cluster.queue.unschedule(orgId, definition.id, cluster.partitions, 1);
+      if (!definition.enabled) await cluster.queue.unschedule(orgId, definition.id, count);
+      else await cluster.queue.schedule(orgId, definition.id, count, every);
+      return;
+    }
     const key = `${orgId}/${definition.id}`;
     const entry = this.entryFor(orgId, definition);
     if (entry.timer) clearTimeout(entry.timer);
@@ -369,6 +542,8 @@ export class DetectorService {
 
   /** Stops a detector's schedule and its run in progress, and waits for that run to end. */
   private async unschedule(orgId: number, id: string): Promise<void> {
+    const { cluster } = this.options;
+    if (cluster) await cluster.queue.unschedule(orgId, id, cluster.partitions);
     const entry = this.scheduled.get(`${orgId}/${id}`);
     if (!entry) return;
     this.scheduled.delete(`${orgId}/${id}`);

@@ -6,6 +6,7 @@ import {
   type Points,
   type ScoredSeries,
   type ScoreResponse,
+  type TagFilter,
 } from '@tidemark/core';
 import { MIN_HISTORY_POINTS, scoreSeries, type TrainedModel, trainModel } from '@tidemark/core/engine';
 import type { OrgAccess } from '../access/org-access';
@@ -61,6 +62,11 @@ export interface ScoreOptions {
   signal?: AbortSignal;
   /** Called once per stage with the milliseconds it took (all series together). */
   onStage?: (stage: ScoreStage, ms: number) => void;
+  /**
+   * More `=` filters for the InfluxDB reads only (a scale-out partition's series): the series
+   * keep the query's identity, so its stored models and fits still apply.
+   */
+  narrow?: TagFilter[];
 }
 
 export interface ScoringService {
@@ -237,8 +243,9 @@ export function createScoringService(deps: ScoringDeps): ScoringService {
   }
 
   return {
-    async score(orgId, request, { signal, onStage } = {}) {
+    async score(orgId, request, { signal, onStage, narrow } = {}) {
       const { range, intervalMs, query } = request;
+      const readQuery = narrow ? { ...query, tags: [...query.tags, ...narrow] } : query;
       const influx = deps.access.client(orgId, query.database);
       const rangePoints = Math.ceil((range.to - range.from) / intervalMs);
       if (rangePoints > deps.limits.maxPoints) {
@@ -273,7 +280,13 @@ export function createScoringService(deps: ScoringDeps): ScoringService {
       }
       const readOptions = { parts: deps.readParts ?? 1, ...(signal ? { signal } : {}) };
       const readStarted = performance.now();
-      const read = await readSeries(influx, query, { from: readFrom, to: range.to }, intervalMs, readOptions);
+      const read = await readSeries(
+        influx,
+        readQuery,
+        { from: readFrom, to: range.to },
+        intervalMs,
+        readOptions,
+      );
       await checkGroupByKeys(influx, query, read, signal);
       const mainReadMs = performance.now() - readStarted;
       let influxMs = mainReadMs;
@@ -298,10 +311,12 @@ export function createScoringService(deps: ScoringDeps): ScoringService {
         let all = extraHistory.get(anchor);
         if (!all) {
           const started = performance.now();
-          all = readSeries(influx, query, { from, to: anchor }, intervalMs, readOptions).then((series) => {
-            influxMs += performance.now() - started;
-            return new Map(series.map((s) => [tagsId(s.tags), s.points]));
-          });
+          all = readSeries(influx, readQuery, { from, to: anchor }, intervalMs, readOptions).then(
+            (series) => {
+              influxMs += performance.now() - started;
+              return new Map(series.map((s) => [tagsId(s.tags), s.points]));
+            },
+          );
           extraHistory.set(anchor, all);
         }
         return all.then((byTags) => byTags.get(tagsId(one.tags)) ?? []);
