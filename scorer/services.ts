@@ -108,6 +108,7 @@ export async function createServices(
               logger,
             }),
             partitions: config.detectorJobs.partitions,
+            replicaId: config.cluster.replicaId,
           },
         }
       : {}),

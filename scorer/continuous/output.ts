@@ -35,11 +35,13 @@ export function writtenByOrg(orgId: number, legacyOrgId: number): string {
  * The points a continuous detector writes: one per interval with a value, fields value, expected,
  * lower, upper, score and anomaly (1 or 0, so alert rules can `max()` it), tagged with its org.
  * Writing the same interval again overwrites it: InfluxDB keys a point by measurement, tags and time.
+ * In scale-out, field `replica` names the replica that scored it (a field: it splits no series).
  */
 export function* outputPoints(
   orgId: number,
   definition: ContinuousDetectorDefinition,
   series: ScoredSeries,
+  replica?: string,
 ): Generator<LinePoint> {
   const tags = outputTags(orgId, definition.id, series);
   for (let i = 0; i < series.time.length; i++) {
@@ -56,6 +58,7 @@ export function* outputPoints(
         upper: series.upper[i] ?? null,
         score: series.score[i] ?? null,
         anomaly: series.anomaly[i] ? 1 : 0,
+        ...(replica ? { replica } : {}),
       },
     };
   }

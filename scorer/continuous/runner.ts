@@ -60,6 +60,8 @@ export interface RunDeps {
   legacyOrgId: number;
   /** Scale-out: filters that keep the run to one partition's series (see `partitions.ts`). */
   narrow?: TagFilter[] | null;
+  /** Scale-out: this replica's id, written with each point (field `replica`). */
+  replica?: string;
 }
 
 /** Most intervals scored per read/score/write round; the checkpoint advances after each. */
@@ -302,7 +304,7 @@ class DetectorRun {
     chunk: TimeRange,
     wanted: (time: number) => boolean,
   ): Promise<number[]> {
-    const points = [...outputPoints(this.orgId, this.definition, series)].filter(
+    const points = [...outputPoints(this.orgId, this.definition, series, this.deps.replica)].filter(
       (p) => p.time >= chunk.from && p.time < chunk.to && wanted(p.time),
     );
     if (points.length === 0) return [];

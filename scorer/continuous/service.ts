@@ -53,6 +53,8 @@ export interface DetectorDistribution {
   queue: DetectorQueue;
   /** Partitions a detector with a partition tag is split into (`DETECTOR_PARTITIONS`). */
   partitions: number;
+  /** This replica's id (`REPLICA_ID`), written with every point it scores. */
+  replicaId: string;
 }
 
 /** Where one run reads and saves its checkpoint, and which series it scores. */
@@ -448,6 +450,7 @@ export class DetectorService {
           defaultDatabase: this.options.defaultDatabase,
           legacyOrgId: this.options.legacyOrgId,
           ...(part.narrow ? { narrow: part.narrow } : {}),
+          ...(this.options.cluster ? { replica: this.options.cluster.replicaId } : {}),
         },
         orgId,
         definition,
