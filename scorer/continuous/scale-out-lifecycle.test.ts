@@ -67,12 +67,13 @@ it('create on one replica runs everywhere; replace and delete on another apply c
   const env = {
     INFLUX_URL: influxd.current.url,
     REDIS_URL: redis.current.url,
-    DATA_DIR: join(dataDir, 'state'), // until the shared store is on Redis
     DETECTOR_PARTITIONS: '3',
     TOKEN_ONLY_ROLE: 'Admin', // the delete
     DETECTOR_LOCK_MS: '2000',
   };
-  const [one, two] = await Promise.all([startReplica('one', env), startReplica('two', env)]);
+  const [one, two] = (await Promise.all(
+    ['one', 'two'].map((id) => startReplica(id, { ...env, DATA_DIR: join(dataDir, id) })),
+  )) as [Replica, Replica];
   replicas.push(one, two);
   const definition = {
     id: 'ops',

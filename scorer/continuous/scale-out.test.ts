@@ -37,8 +37,7 @@ function start(id: string): Promise<Replica> {
   return startReplica(id, {
     INFLUX_URL: influxd.current.url,
     REDIS_URL: redis.current.url,
-    // Until the shared store is on Redis, the replicas share their state through one folder.
-    DATA_DIR: join(dataDir, 'state'),
+    DATA_DIR: join(dataDir, id), // unused: with REDIS_URL the state is in Redis
     DETECTOR_PARTITIONS: '4',
     DETECTOR_LOCK_MS: '2000',
   }).then((replica) => {
