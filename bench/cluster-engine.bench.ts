@@ -40,17 +40,35 @@ interface Engine {
   close(): Promise<void>;
 }
 
+/** Counts completed jobs; `batch` sends `count` jobs in chunks and waits until they are all done. */
+function completions() {
+  let completed = 0;
+  let waiter = null as { target: number; resolve: () => void } | null;
+  return {
+    done() {
+      completed++;
+      if (waiter && completed >= waiter.target) waiter.resolve();
+    },
+    async batch(count: number, send: (from: number, size: number) => Promise<unknown>) {
+      const all = new Promise<void>((resolve) => {
+        waiter = { target: completed + count, resolve };
+      });
+      for (let from = 0; from < count; from += 500) await send(from, Math.min(500, count - from));
+      await all;
+      waiter = null;
+    },
+  };
+}
+
 async function bullmqEngine(url: string, name: string): Promise<Engine> {
   const connection = { url, maxRetriesPerRequest: null };
   const queue = new Queue('bench', { connection, prefix: 'bench' });
   const events = new QueueEvents('bench', { connection, prefix: 'bench' });
-  let completed = 0;
-  let waiter = null as { target: number; resolve: () => void } | null;
+  const completed = completions();
   const worker = new Worker(
     'bench',
     async () => {
-      completed++;
-      if (waiter && completed >= waiter.target) waiter.resolve();
+      completed.done();
       return 1;
     },
     { connection, prefix: 'bench', concurrency: CONCURRENCY },
@@ -62,23 +80,16 @@ async function bullmqEngine(url: string, name: string): Promise<Engine> {
       const job = await queue.add('job', { id }, { removeOnComplete: { count: 1_000 } });
       await job.waitUntilFinished(events, 10_000);
     },
-    async batch(count) {
-      const done = new Promise<void>((resolve) => {
-        waiter = { target: completed + count, resolve };
-      });
-      for (let from = 0; from < count; from += 500) {
-        const size = Math.min(500, count - from);
-        await queue.addBulk(
+    batch: (count) =>
+      completed.batch(count, (from, size) =>
+        queue.addBulk(
           Array.from({ length: size }, (_, i) => ({
             name: 'job',
             data: { id: from + i },
             opts: { removeOnComplete: true },
           })),
-        );
-      }
-      await done;
-      waiter = null;
-    },
+        ),
+      ),
     async close() {
       await worker.close();
       await events.close();
@@ -133,15 +144,13 @@ async function jetstreamEngine(port: number): Promise<Engine> {
   const js = jetstream(nc);
   const consumer = await js.consumers.get('BENCH', 'workers');
   const messages = await consumer.consume({ max_messages: CONCURRENCY * 16 });
-  let completed = 0;
-  let waiter = null as { target: number; resolve: () => void } | null;
+  const completed = completions();
   void (async () => {
     for await (const message of messages) {
       const { id, reply } = message.json<{ id: number; reply: boolean }>();
       await message.ackAck(); // acknowledged and confirmed by the server, like BullMQ's completion
-      completed++;
       if (reply) nc.publish(`bench.done.${id}`);
-      if (waiter && completed >= waiter.target) waiter.resolve();
+      completed.done();
     }
   })();
   const encode = (body: unknown) => new TextEncoder().encode(JSON.stringify(body));
@@ -152,21 +161,14 @@ async function jetstreamEngine(port: number): Promise<Engine> {
       await js.publish('bench.jobs', encode({ id, reply: true }));
       for await (const _ of heard) break;
     },
-    async batch(count) {
-      const done = new Promise<void>((resolve) => {
-        waiter = { target: completed + count, resolve };
-      });
-      for (let from = 0; from < count; from += 500) {
-        const size = Math.min(500, count - from);
-        await Promise.all(
+    batch: (count) =>
+      completed.batch(count, (from, size) =>
+        Promise.all(
           Array.from({ length: size }, (_, i) =>
             js.publish('bench.jobs', encode({ id: from + i, reply: false })),
           ),
-        );
-      }
-      await done;
-      waiter = null;
-    },
+        ),
+      ),
     async close() {
       messages.stop();
       await nc.drain();

@@ -7,11 +7,24 @@ import { checkRecordId } from './paths';
 import { HASH_CAS_SCRIPT, type RedisKeys } from './redis-keys';
 
 /** The most times `update` retries when other replicas keep changing the record. */
-export const MAX_CAS_ATTEMPTS = 50;
+const MAX_CAS_ATTEMPTS = 50;
 
 /** A short random pause before trying a compare-and-set again, so contending replicas spread out. */
-export const casBackoff = (attempt: number) =>
+const casBackoff = (attempt: number) =>
   new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, 2 ** attempt)));
+
+/**
+ * Runs `attempt` (a read and a compare-and-set) until it returns a result, not `undefined` (another
+ * replica changed the record in between), at most MAX_CAS_ATTEMPTS times; `what` names the record.
+ */
+export async function untilWritten<T>(what: string, attempt: () => Promise<T | undefined>): Promise<T> {
+  for (let tries = 0; tries < MAX_CAS_ATTEMPTS; tries++) {
+    if (tries > 0) await casBackoff(tries);
+    const result = await attempt();
+    if (result !== undefined) return result;
+  }
+  throw new Error(`${what} kept changing: gave up after ${MAX_CAS_ATTEMPTS} attempts`);
+}
 
 /**
  * A JSON collection in the shared Redis: one hash per org and kind, a record per field. Puts and
@@ -69,22 +82,22 @@ export class RedisJsonCollection<S extends z.ZodType> implements JsonCollection<
   ): Promise<z.output<S> | null> {
     const key = this.keys.collection(orgId, this.kind);
     checkRecordId(id);
-    return this.mutex.run(`${this.kind}/${orgId}/${id}`, async () => {
-      for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
-        if (attempt > 0) await casBackoff(attempt);
-        const text = await this.redis.run((c) => c.hget(key, id));
-        const current = this.parse(orgId, id, text);
-        const next = await change(current);
-        if (next === undefined) return current;
-        const parsed = this.schema.parse(next);
-        const json = JSON.stringify(parsed);
-        const written = await this.redis.run((c) =>
-          c.eval(HASH_CAS_SCRIPT, 2, key, this.keys.orgs, id, text ?? '', json, String(orgId)),
-        );
-        if (written === 1) return parsed;
-      }
-      throw new Error(`${this.where(orgId, id)} kept changing: gave up after ${MAX_CAS_ATTEMPTS} attempts`);
-    });
+    return this.mutex
+      .run(`${this.kind}/${orgId}/${id}`, () =>
+        untilWritten(this.where(orgId, id), async () => {
+          const text = await this.redis.run((c) => c.hget(key, id));
+          const current = this.parse(orgId, id, text);
+          const next = await change(current);
+          if (next === undefined) return { value: current };
+          const parsed = this.schema.parse(next);
+          const json = JSON.stringify(parsed);
+          const written = await this.redis.run((c) =>
+            c.eval(HASH_CAS_SCRIPT, 2, key, this.keys.orgs, id, text ?? '', json, String(orgId)),
+          );
+          return written === 1 ? { value: parsed } : undefined;
+        }),
+      )
+      .then(({ value }) => value);
   }
 
   async delete(orgId: number, id: string): Promise<boolean> {

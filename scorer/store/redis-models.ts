@@ -20,7 +20,7 @@ import {
   versionEntry,
 } from './models';
 import { checkRecordId } from './paths';
-import { casBackoff, MAX_CAS_ATTEMPTS } from './redis-collection';
+import { untilWritten } from './redis-collection';
 import { MODEL_CAS_SCRIPT, type RedisKeys } from './redis-keys';
 
 export interface RedisModelRegistryOptions {
@@ -141,22 +141,13 @@ export class RedisModelRegistry implements ModelRegistry, ModelCaches {
   }
 
   async delete(orgId: number, id: string): Promise<boolean> {
-    return this.mutex.run(`${orgId}/${id}`, () => this.deleteNow(orgId, id));
-  }
-
-  private async deleteNow(orgId: number, id: string): Promise<boolean> {
-    for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
-      if (attempt > 0) await casBackoff(attempt);
-      const text = await this.raw(orgId, id);
-      const record = this.parse(orgId, id, text);
+    return this.untilChanged(orgId, id, async (text, record) => {
       if (!record || text === null) return false;
       const blobs = record.versions.map((v) => this.keys.modelBlob(orgId, id, v.version));
-      if (await this.compareAndSet(orgId, id, record.key, text, '', blobs)) {
-        await this.changed(orgId, record);
-        return true;
-      }
-    }
-    throw this.contended(orgId, id);
+      if (!(await this.compareAndSet(orgId, id, record.key, text, '', blobs))) return undefined;
+      await this.changed(orgId, record);
+      return true;
+    });
   }
 
   /** Replaces the record with `change(current)` unless another replica changed it meanwhile (then again). */
@@ -165,29 +156,31 @@ export class RedisModelRegistry implements ModelRegistry, ModelCaches {
     id: string,
     change: (previous: ModelRecord | null) => ModelRecord,
   ): Promise<ModelRecord> {
-    return this.mutex.run(`${orgId}/${id}`, () => this.swapNow(orgId, id, change));
-  }
-
-  private async swapNow(
-    orgId: number,
-    id: string,
-    change: (previous: ModelRecord | null) => ModelRecord,
-  ): Promise<ModelRecord> {
-    for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
-      if (attempt > 0) await casBackoff(attempt);
-      const text = await this.raw(orgId, id);
-      const previous = this.parse(orgId, id, text);
+    return this.untilChanged(orgId, id, async (text, previous) => {
       const record = change(previous);
       const kept = new Set(record.versions.map((v) => v.version));
       const dropped = (previous?.versions ?? [])
         .filter((v) => !kept.has(v.version))
         .map((v) => this.keys.modelBlob(orgId, id, v.version));
-      if (await this.compareAndSet(orgId, id, record.key, text ?? '', JSON.stringify(record), dropped)) {
-        await this.changed(orgId, record);
-        return record;
-      }
-    }
-    throw this.contended(orgId, id);
+      const next = JSON.stringify(record);
+      if (!(await this.compareAndSet(orgId, id, record.key, text ?? '', next, dropped))) return undefined;
+      await this.changed(orgId, record);
+      return record;
+    });
+  }
+
+  /** One change of a model at a time in this replica, tried again while other replicas get in between. */
+  private untilChanged<T>(
+    orgId: number,
+    id: string,
+    attempt: (text: string | null, current: ModelRecord | null) => Promise<T | undefined>,
+  ): Promise<T> {
+    return this.mutex.run(`${orgId}/${id}`, () =>
+      untilWritten(`model ${id} of org ${orgId}`, async () => {
+        const text = await this.raw(orgId, id);
+        return attempt(text, this.parse(orgId, id, text));
+      }),
+    );
   }
 
   private async compareAndSet(
@@ -225,9 +218,5 @@ export class RedisModelRegistry implements ModelRegistry, ModelCaches {
   private async changed(orgId: number, record: ModelRecord): Promise<void> {
     this.cache.delete(orgId);
     await this.options.onChange?.(modelChange(orgId, record));
-  }
-
-  private contended(orgId: number, id: string) {
-    return new Error(`model ${id} of org ${orgId} kept changing: gave up after ${MAX_CAS_ATTEMPTS} attempts`);
   }
 }
