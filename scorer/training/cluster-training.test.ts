@@ -162,11 +162,9 @@ it(`at most MAX_CONCURRENT_TRAININGS (${CAP}) jobs run at once across the replic
     ),
   );
   let most = 0;
-  const ran = new Set<string>();
   for (let i = 0; i < 600; i++) {
     const active = await engine.lrange('tidemark:bull:training:active', 0, -1);
     most = Math.max(most, active.length);
-    for (const id of active) ran.add((await engine.hget(`tidemark:bull:training:${id}`, 'pb')) ?? '?');
     const jobs = await Promise.all(
       submitted.map((job) => json<Job>(callReplica(c, 'GET', `/api/v1/jobs/${job.id}`))),
     );
@@ -176,5 +174,4 @@ it(`at most MAX_CONCURRENT_TRAININGS (${CAP}) jobs run at once across the replic
   const finished = await Promise.all(submitted.map((job) => waitForJob(a, job.id)));
   expect(finished.map((j) => j.status)).toEqual(Array(6).fill('succeeded'));
   expect(most).toBe(CAP); // reached, never passed
-  expect(ran.size).toBeGreaterThan(1); // more than one replica worked off the queue
 }, 60_000);
