@@ -36,6 +36,13 @@ const train = (measurement: string) => ({
   detector: { id: 'robust' },
 });
 
+const replicaEnv = () => ({
+  REDIS_URL: redis.current.url,
+  INFLUX_URL: proxy.url,
+  MAX_CONCURRENT_TRAININGS: String(CAP),
+  SCORE_WORKERS: '0',
+});
+
 beforeAll(async () => {
   const influx = new InfluxClient({ url: influxd.current.url });
   await createDatabase(influx, 'metrics');
@@ -45,13 +52,7 @@ beforeAll(async () => {
   ]);
   // Replicas read InfluxDB through a proxy that can slow reads down (a training long enough to kill).
   proxy = await startFaultProxy(influxd.current.url);
-  const env = {
-    REDIS_URL: redis.current.url,
-    INFLUX_URL: proxy.url,
-    MAX_CONCURRENT_TRAININGS: String(CAP),
-    SCORE_WORKERS: '0',
-  };
-  replicas = await Promise.all(['a', 'b', 'c'].map((id) => startReplica(`replica-${id}`, env)));
+  replicas = await Promise.all(['a', 'b', 'c'].map((id) => startReplica(`replica-${id}`, replicaEnv())));
   engine = new Redis(redis.current.url);
 }, 90_000);
 afterAll(async () => {
@@ -118,41 +119,15 @@ it('a model trained through A scores on B and C; a rollback on B is what A score
 
 const bullJob = (job: Job) => `tidemark:bull:training:1-${job.id}`;
 
-it('kill -9 of the replica training a job: another replica finishes it', async () => {
-  proxy.inject(...Array.from({ length: 6 }, () => ({ delayMs: 1_500 }))); // each read 1.5 s late
-  const job = await json<Job>(callReplica(b, 'POST', '/api/v1/models', train('load')), 202);
-  let runner: string | null = null;
-  for (let i = 0; i < 200 && !runner; i++) {
-    runner = await engine.hget(bullJob(job), 'pb'); // BullMQ's processedBy: the worker's replica
-    if (!runner) await new Promise((resolve) => setTimeout(resolve, 25));
+/** The replica BullMQ gave the job to (its processedBy: the worker's name, REPLICA_ID). */
+async function runnerOf(job: Job): Promise<string> {
+  for (let i = 0; i < 200; i++) {
+    const runner = await engine.hget(bullJob(job), 'pb');
+    if (runner) return runner;
+    await new Promise((resolve) => setTimeout(resolve, 25));
   }
-  expect(runner).toMatch(/^replica-[abc]$/);
-  const victim = replicas.find((r) => r.id === runner)!;
-  const survivor = replicas.find((r) => r !== victim)!;
-  const seen: Job[] = [];
-  for (let i = 0; i < 100 && seen.at(-1)?.status !== 'running'; i++)
-    seen.push(await json<Job>(callReplica(survivor, 'GET', `/api/v1/jobs/${job.id}`)));
-  expect(seen.at(-1)).toMatchObject({
-    status: 'running',
-    message: 'Reading the training data from InfluxDB',
-  });
-  await victim.kill();
-  const done = await waitForJob(survivor, job.id);
-  expect(done).toMatchObject({ status: 'succeeded', progress: 1 });
-  expect(await engine.hget(bullJob(job), 'progress')).toBe('100');
-  expect(done.models).toHaveLength(6);
-  const finisher = await engine.hget(bullJob(job), 'pb');
-  expect(finisher).not.toBe(runner);
-  expect(await engine.hget(bullJob(job), 'stc')).toBe('1'); // BullMQ counted it stalled once
-  // The killed replica comes back and works off the queue again.
-  const index = replicas.indexOf(victim);
-  replicas[index] = await startReplica(victim.id, {
-    REDIS_URL: redis.current.url,
-    INFLUX_URL: proxy.url,
-    MAX_CONCURRENT_TRAININGS: String(CAP),
-    SCORE_WORKERS: '0',
-  });
-}, 60_000);
+  throw new Error(`no replica took job ${job.id}`);
+}
 
 it(`at most MAX_CONCURRENT_TRAININGS (${CAP}) jobs run at once across the replicas`, async () => {
   proxy.inject(...Array.from({ length: 30 }, () => ({ delayMs: 400 })));
@@ -174,4 +149,40 @@ it(`at most MAX_CONCURRENT_TRAININGS (${CAP}) jobs run at once across the replic
   const finished = await Promise.all(submitted.map((job) => waitForJob(a, job.id)));
   expect(finished.map((j) => j.status)).toEqual(Array(6).fill('succeeded'));
   expect(most).toBe(CAP); // reached, never passed
+}, 60_000);
+
+it('a replica stopped with SIGTERM mid-training hands its job back at once: another finishes it, not stalled', async () => {
+  proxy.inject(...Array.from({ length: 6 }, () => ({ delayMs: 1_500 })));
+  const job = await json<Job>(callReplica(c, 'POST', '/api/v1/models', train('load')), 202);
+  const runner = await runnerOf(job);
+  const stopping = replicas.find((r) => r.id === runner)!;
+  await stopping.stop();
+  const survivor = replicas.find((r) => r !== stopping)!;
+  expect(await waitForJob(survivor, job.id)).toMatchObject({ status: 'succeeded', progress: 1 });
+  expect(await engine.hget(bullJob(job), 'pb')).not.toBe(runner);
+  expect(await engine.hget(bullJob(job), 'stc')).toBeNull(); // handed back, not left to stall
+  replicas = replicas.filter((r) => r !== stopping);
+}, 60_000);
+
+it('kill -9 of the replica training a job: another replica finishes it', async () => {
+  proxy.inject(...Array.from({ length: 6 }, () => ({ delayMs: 1_500 }))); // each read 1.5 s late
+  const job = await json<Job>(callReplica(b, 'POST', '/api/v1/models', train('load')), 202);
+  const runner = await runnerOf(job);
+  const victim = replicas.find((r) => r.id === runner)!;
+  const survivor = replicas.find((r) => r !== victim)!; // the last one left
+  const seen: Job[] = [];
+  for (let i = 0; i < 100 && seen.at(-1)?.status !== 'running'; i++)
+    seen.push(await json<Job>(callReplica(survivor, 'GET', `/api/v1/jobs/${job.id}`)));
+  expect(seen.at(-1)).toMatchObject({
+    status: 'running',
+    message: 'Reading the training data from InfluxDB',
+  });
+  await victim.kill();
+  const done = await waitForJob(survivor, job.id);
+  expect(done).toMatchObject({ status: 'succeeded', progress: 1 });
+  expect(await engine.hget(bullJob(job), 'progress')).toBe('100');
+  expect(done.models).toHaveLength(6);
+  const finisher = await engine.hget(bullJob(job), 'pb');
+  expect(finisher).not.toBe(runner);
+  expect(await engine.hget(bullJob(job), 'stc')).toBe('1'); // BullMQ counted it stalled once
 }, 60_000);
