@@ -125,6 +125,16 @@ export function createMetrics() {
       "Scale-out: jobs in the shared detector queue, by state (delayed includes every partition's next tick).",
       'gauge',
     ),
+    clusterReplica: new Counter(
+      'tidemark_cluster_replica_info',
+      'Scale-out: this replica (value 1), by REPLICA_ID.',
+      'gauge',
+    ),
+    trainingQueueJobs: new Counter(
+      'tidemark_training_queue_jobs',
+      "Scale-out: training jobs in the cluster's queue, by state (waiting, active).",
+      'gauge',
+    ),
     clusterLag: new Counter(
       'tidemark_cluster_detector_lag_seconds',
       'Scale-out: age of the oldest due interval not scored yet, over every detector and partition.',

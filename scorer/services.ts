@@ -51,6 +51,23 @@ export async function createServices(
     logger,
     onCall: (kind, thread) => metrics.engineCalls.inc({ kind, thread }),
   });
+  const trainingQueue =
+    redis && config.cluster
+      ? new TrainingQueue(redis, {
+          cap: config.limits.maxConcurrentTrainings,
+          replicaId: config.cluster.replicaId,
+          logger,
+        })
+      : null;
+  if (config.cluster) metrics.clusterReplica.set({ replica: config.cluster.replicaId }, 1);
+  if (trainingQueue) {
+    metrics.onCollect(async () => {
+      const counts = await trainingQueue.counts().catch(() => null); // Redis down: keep the last
+      if (!counts) return;
+      metrics.trainingQueueJobs.set({ state: 'waiting' }, counts.waiting);
+      metrics.trainingQueueJobs.set({ state: 'active' }, counts.active);
+    });
+  }
   const trainer = new Trainer({
     store,
     access,
@@ -58,15 +75,7 @@ export async function createServices(
     metrics,
     engine: enginePool.engine,
     maxConcurrent: config.limits.maxConcurrentTrainings,
-    ...(redis && config.cluster
-      ? {
-          queue: new TrainingQueue(redis, {
-            cap: config.limits.maxConcurrentTrainings,
-            replicaId: config.cluster.replicaId,
-            logger,
-          }),
-        }
-      : {}),
+    ...(trainingQueue ? { queue: trainingQueue } : {}),
     ...limits,
   });
   const modelCache = new ModelCache(store.models);

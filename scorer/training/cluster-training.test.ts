@@ -136,6 +136,12 @@ it(`at most MAX_CONCURRENT_TRAININGS (${CAP}) jobs run at once across the replic
       json<Job>(callReplica(replicas[i % 3]!, 'POST', '/api/v1/models', train('load')), 202),
     ),
   );
+  const metrics = await replicas[1]!.metrics();
+  expect(metrics.get(`tidemark_cluster_replica_info{replica="${replicas[1]!.id}"}`)).toBe(1);
+  const queued = ['waiting', 'active'].map((state) =>
+    metrics.get(`tidemark_training_queue_jobs{state="${state}"}`),
+  );
+  expect(queued[0]! + queued[1]!).toBeGreaterThan(0); // counted cluster-wide (jobs went to all three)
   let most = 0;
   for (let i = 0; i < 600; i++) {
     const active = await engine.lrange('tidemark:bull:training:active', 0, -1);
