@@ -106,11 +106,10 @@ export async function createServices(
     defaultDatabase: config.influx.database,
     legacyOrgId: config.auth.defaultOrgId,
     ...(overrides.now ? { now: overrides.now } : {}),
-    ...(config.cluster
+    ...(redis && config.cluster
       ? {
           cluster: {
-            queue: new DetectorQueue({
-              redisUrl: config.cluster.redisUrl,
+            queue: new DetectorQueue(redis, {
               replicaId: config.cluster.replicaId,
               lockMs: config.detectorJobs.lockMs,
               concurrency: config.detectorJobs.concurrency,

@@ -1,4 +1,5 @@
 import { type Job, Queue, Worker } from 'bullmq';
+import type { RedisConnection } from '../cluster/redis';
 import type { Logger } from '../log';
 
 /**
@@ -19,7 +20,6 @@ export interface PartitionJob {
 }
 
 export interface DetectorQueueOptions {
-  redisUrl: string;
   /** The Worker's name in Redis (`CLIENT LIST`), to tell replicas apart. */
   replicaId: string;
   /**
@@ -49,17 +49,26 @@ export class DetectorQueue {
   private readonly queue: Queue<PartitionJob>;
   private worker: Worker<PartitionJob> | null = null;
 
-  constructor(private readonly options: DetectorQueueOptions) {
+  constructor(
+    private readonly redis: RedisConnection,
+    private readonly options: DetectorQueueOptions,
+  ) {
     this.queue = new Queue<PartitionJob>(DETECTOR_QUEUE, {
-      connection: { url: options.redisUrl },
+      connection: redis.bullmq,
+      prefix: this.prefix,
       defaultJobOptions: { removeOnComplete: true, removeOnFail: 100 },
     });
     this.queue.on('error', (error) => options.logger.warn('detector queue: Redis error', { error }));
   }
 
+  /** `tidemark:bull`, beside the training queue. */
+  private get prefix() {
+    return `${this.redis.prefix}bull`;
+  }
+
   /** Starts this replica's Worker: from now on it takes a share of every detector's partitions. */
   start(run: (job: PartitionJob, signal: AbortSignal | undefined) => Promise<void>): void {
-    const { redisUrl, replicaId, lockMs, concurrency, logger } = this.options;
+    const { replicaId, lockMs, concurrency, logger } = this.options;
     this.worker = new Worker<PartitionJob>(
       DETECTOR_QUEUE,
       async (job: Job<PartitionJob>, _token, signal) => {
@@ -67,7 +76,8 @@ export class DetectorQueue {
         else await run(job.data, signal);
       },
       {
-        connection: { url: redisUrl },
+        connection: this.redis.bullmq,
+        prefix: this.prefix,
         name: replicaId,
         concurrency,
         lockDuration: lockMs,

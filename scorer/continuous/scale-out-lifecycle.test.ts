@@ -99,7 +99,10 @@ it('create on one replica runs everywhere; replace and delete on another apply c
 
   // Deleted on the first: no scheduler is left, and nothing more is written by either.
   expect((await callReplica(one, 'DELETE', '/api/v1/detectors/ops')).status).toBe(204);
-  const queue = new Queue(DETECTOR_QUEUE, { connection: { url: redis.current.url } });
+  const queue = new Queue(DETECTOR_QUEUE, {
+    connection: { url: redis.current.url },
+    prefix: 'tidemark:bull',
+  });
   queues.push(queue);
   expect(await queue.getJobSchedulers()).toEqual([]);
   await sleep(1_500); // a run that had started before the delete stops at its next save

@@ -33,11 +33,18 @@ export function parseMetrics(text: string): Map<string, number> {
 
 /**
  * Starts `tidemark serve` (node + tsx, as `npm start` runs it) with `env` on top of the harness
- * token and a free port, and waits for `/readyz`. Its output goes to this process's.
+ * token and a free port, and waits for `/readyz`. Its output goes to this process's. `pin`: the
+ * CPU it may run on (`taskset -c`), for benchmarks.
  */
-export async function startReplica(id: string, env: Record<string, string>): Promise<Replica> {
+export async function startReplica(
+  id: string,
+  env: Record<string, string>,
+  { pin }: { pin?: number } = {},
+): Promise<Replica> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '../cli/main.ts'), 'serve'], {
+  const node = [process.execPath, '--import', 'tsx', join(__dirname, '../cli/main.ts'), 'serve'];
+  const [command, ...args] = pin === undefined ? node : ['taskset', '-c', String(pin), ...node];
+  const child = spawn(command!, args, {
     env: {
       ...process.env,
       PORT: String(port),
