@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import {
   type ContinuousDetector,
   type ContinuousDetectorDefinition,
@@ -19,6 +18,7 @@ import type { ScoringService } from '../scoring/score-service';
 import { type JsonCollection, KeyedMutex, type StateStore } from '../store';
 import type { DetectorQueue, PartitionJob } from './detector-queue';
 import { outputDatabase } from './output';
+import { mergeCheckpoints, partitionCheckpointId } from './partition-checkpoints';
 import { partitionCount, partitionFilters } from './partitions';
 import type { ProvisionedDetector } from './provisioning';
 import { type Checkpoint, emptyCheckpoint, type RunResult, runDetector, windowToScore } from './runner';
@@ -64,33 +64,6 @@ interface RunPart {
   narrow?: TagFilter[] | null;
   /** Throws when the detector is gone (deleted on another replica): checked before each save. */
   checkStillThere?: () => Promise<void>;
-}
-
-/** One partition's checkpoint id: bounded (a detector id can have 128 characters), stable. */
-export const partitionCheckpointId = (detectorId: string, partition: number, partitions: number) =>
-  `${createHash('sha256').update(detectorId).digest('hex').slice(0, 32)}-${partitions}-${partition}`;
-
-/** A detector's progress over its partitions: scored up to the one furthest behind. */
-function mergeCheckpoints(parts: Checkpoint[]): Checkpoint | null {
-  if (parts.length === 0) return null;
-  const until = parts.map((c) => c.scoredUntil).filter((t): t is number => t !== null);
-  const ranAt = parts.map((c) => c.lastRunAt).filter((t): t is number => t !== null);
-  const lastSkip = parts
-    .map((c) => c.skipped.last)
-    .filter((skip) => skip !== null)
-    .sort((a, b) => b.to - a.to)[0];
-  return {
-    ...emptyCheckpoint(),
-    scoredUntil: until.length > 0 ? Math.min(...until) : null,
-    lastRunAt: ranAt.length > 0 ? Math.max(...ranAt) : null,
-    lastError: parts.find((c) => c.lastError)?.lastError ?? null,
-    latePoints: parts.reduce((sum, c) => sum + c.latePoints, 0),
-    skipped: {
-      points: parts.reduce((sum, c) => sum + c.skipped.points, 0),
-      intervals: Math.max(...parts.map((c) => c.skipped.intervals)),
-      last: lastSkip ?? null,
-    },
-  };
 }
 
 interface Scheduled {
@@ -181,7 +154,7 @@ export class DetectorService {
           if (!definition.enabled) continue;
           const due = windowToScore(definition, null, now).to;
           for (const part of await this.partitionsOf(orgId, definition))
-            if (part.scoredUntil !== null) lagMs = Math.max(lagMs, due - part.scoredUntil);
+            if (part?.scoredUntil != null) lagMs = Math.max(lagMs, due - part.scoredUntil);
         }
       metrics!.clusterLag.set({}, lagMs / 1000);
     } catch (error) {
@@ -190,13 +163,15 @@ export class DetectorService {
   }
 
   /** Scale-out: the partition checkpoints of a detector, as many as its partition count says. */
-  private async partitionsOf(orgId: number, definition: ContinuousDetectorDefinition): Promise<Checkpoint[]> {
+  private async partitionsOf(
+    orgId: number,
+    definition: ContinuousDetectorDefinition,
+  ): Promise<Array<Checkpoint | null>> {
     const { cluster } = this.options;
     if (!cluster) return [];
     const count = partitionCount(definition, cluster.partitions);
     const ids = Array.from({ length: count }, (_, p) => partitionCheckpointId(definition.id, p, count));
-    const parts = await Promise.all(ids.map((id) => this.partitionCheckpoints.get(orgId, id)));
-    return parts.filter((c): c is Checkpoint => c !== null);
+    return Promise.all(ids.map((id) => this.partitionCheckpoints.get(orgId, id)));
   }
 
   private now() {
@@ -385,27 +360,47 @@ export class DetectorService {
     const influx = this.options.access.client(orgId, definition.query.database);
     const partition = { index: job.partition, count: job.partitions };
     const narrow = await partitionFilters(influx, definition.query, partition, signal);
-    if (narrow?.length === 0) return; // no series hashes to this partition (yet)
     const provisioned = this.isProvisioned(orgId, detectorId);
     const checkpointId = partitionCheckpointId(detectorId, job.partition, job.partitions);
-    const run = this.run(orgId, definition, signal, {
-      checkpoints: this.partitionCheckpoints,
-      checkpointId,
-      narrow,
-      ...(provisioned ? {} : { checkStillThere: () => this.checkStillThere(orgId, detectorId) }),
-    });
-    this.inFlight.add(run);
-    try {
-      const result = await run;
-      const metrics = this.options.metrics;
-      metrics?.clusterJobs.inc({ result: result ? 'ok' : 'error' });
-      if (result) metrics?.clusterSeriesScored.inc({}, result.series);
-    } finally {
-      this.inFlight.delete(run);
+    if (narrow?.length === 0) {
+      await this.scoreEmptyPartition(orgId, definition, checkpointId);
+    } else {
+      const run = this.run(orgId, definition, signal, {
+        checkpoints: this.partitionCheckpoints,
+        checkpointId,
+        narrow,
+        ...(provisioned ? {} : { checkStillThere: () => this.checkStillThere(orgId, detectorId) }),
+      });
+      this.inFlight.add(run);
+      try {
+        const result = await run;
+        const metrics = this.options.metrics;
+        metrics?.clusterJobs.inc({ result: result ? 'ok' : 'error' });
+        if (result) metrics?.clusterSeriesScored.inc({}, result.series);
+      } finally {
+        this.inFlight.delete(run);
+      }
     }
     // Deleted while this run was between its check and its save: leave no checkpoint behind.
     if (!provisioned && !(await this.definitions.get(orgId, detectorId)))
       await this.partitionCheckpoints.delete(orgId, checkpointId);
+  }
+
+  /** No series hashes to the partition (yet): scored as far as it goes; a series that comes is new. */
+  private async scoreEmptyPartition(
+    orgId: number,
+    definition: ContinuousDetectorDefinition,
+    checkpointId: string,
+  ): Promise<void> {
+    const scoredUntil = windowToScore(definition, null, this.now()).to;
+    await this.partitionCheckpoints.update(orgId, checkpointId, (current) => ({
+      ...(current ?? emptyCheckpoint()),
+      scoredUntil,
+      since: current?.since ?? scoredUntil,
+      lastRunAt: this.now(),
+      lastError: null,
+    }));
+    this.options.metrics?.clusterJobs.inc({ result: 'ok' });
   }
 
   private async definitionOf(orgId: number, id: string): Promise<ContinuousDetectorDefinition | null> {
