@@ -40,6 +40,11 @@ export interface RedisConnection {
   readonly bullmq: { url: string; maxRetriesPerRequest: null };
   /** Runs commands; a failure of Redis itself (down, timed out, refused) becomes RedisUnavailableError. */
   run<T>(work: (client: Redis) => Promise<T>): Promise<T>;
+  /**
+   * `run` for commands sent by clients of their own (BullMQ's, which hold commands while Redis is
+   * down): fails at once while this connection is down, and after COMMAND_TIMEOUT_MS.
+   */
+  runBounded<T>(work: () => Promise<T>): Promise<T>;
   /** Another client to the same Redis (pub/sub, queues), closed with this connection. */
   duplicate(options?: RedisOptions): Redis;
   close(): Promise<void>;
@@ -72,6 +77,26 @@ export async function connectRedis(
         throw error instanceof RedisUnavailableError
           ? error
           : new RedisUnavailableError(shown, { cause: error });
+      }
+    },
+    async runBounded(work) {
+      if (client.status !== 'ready')
+        throw new RedisUnavailableError(shown, { cause: new Error(`connection ${client.status}`) });
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`no answer within ${COMMAND_TIMEOUT_MS} ms`)),
+          COMMAND_TIMEOUT_MS,
+        );
+      });
+      try {
+        return await Promise.race([work(), timeout]);
+      } catch (error) {
+        throw error instanceof RedisUnavailableError
+          ? error
+          : new RedisUnavailableError(shown, { cause: error });
+      } finally {
+        clearTimeout(timer);
       }
     },
     duplicate(overrides = {}) {

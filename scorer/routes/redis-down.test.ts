@@ -56,6 +56,17 @@ it('answers 503 naming Redis while it is down, and works again once it is back',
       );
       expect(problem.detail).not.toContain('not-checked');
     }
+    // Training asks the queue (BullMQ's own clients, which hold commands while Redis is down).
+    const training = {
+      query: detector.query,
+      range: { from: Date.UTC(2024, 0, 1), to: Date.UTC(2024, 0, 2) },
+      intervalMs: 60_000,
+      detector: { id: 'robust' },
+    };
+    const started = Date.now();
+    const train = await h.call('POST', '/api/v1/models', { role: 'Editor', body: training });
+    expect([train.status, Date.now() - started < 6_000]).toEqual([503, true]);
+    expect(((await train.json()) as { type: string }).type).toBe('urn:tidemark:problem:redis-unavailable');
     const ready = await h.call('GET', '/readyz');
     expect(ready.status).toBe(503);
     expect(((await ready.json()) as { detail: string }).detail).toMatch(

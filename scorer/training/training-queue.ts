@@ -54,7 +54,7 @@ export class TrainingQueue {
    */
   async start(processor: TrainingProcessor, onGivenUp: (work: QueuedTraining, reason: string) => void) {
     const { cap, replicaId, logger } = this.options;
-    await this.redis.run(() => this.queue.setGlobalConcurrency(cap));
+    await this.redis.runBounded(() => this.queue.setGlobalConcurrency(cap));
     const worker = new Worker<QueuedTraining>(
       TRAINING_QUEUE,
       async (job: BullJob<QueuedTraining>, token?: string) => {
@@ -85,7 +85,7 @@ export class TrainingQueue {
   }
 
   async enqueue(work: QueuedTraining): Promise<void> {
-    await this.redis.run(() =>
+    await this.redis.runBounded(() =>
       this.queue.add('train', work, {
         jobId: `${work.orgId}-${work.jobId}`,
         removeOnComplete: { count: 1_000 },
@@ -96,7 +96,9 @@ export class TrainingQueue {
 
   /** Trainings running and waiting, cluster-wide. */
   async counts(): Promise<{ active: number; waiting: number }> {
-    const counts = await this.redis.run(() => this.queue.getJobCounts('active', 'waiting', 'prioritized'));
+    const counts = await this.redis.runBounded(() =>
+      this.queue.getJobCounts('active', 'waiting', 'prioritized'),
+    );
     return { active: counts.active ?? 0, waiting: (counts.waiting ?? 0) + (counts.prioritized ?? 0) };
   }
 
