@@ -25,6 +25,7 @@ export const TRAINING_QUEUE = 'training';
  */
 export const LOCK_MS = 10_000;
 export const STALLED_CHECK_MS = 5_000;
+const CLOSE_WAIT_MS = 5_000;
 /** Handed over this many times (replicas dying under it), the job is failed instead. */
 const MAX_STALLED = 3;
 
@@ -105,6 +106,15 @@ export class TrainingQueue {
   /** Stops taking jobs (after the processor returned for the ones running here) and disconnects. */
   async close(): Promise<void> {
     await this.worker?.close();
-    await this.queue.close();
+    // A queue whose client is still reconnecting (Redis was down) may not close: give it 5 s.
+    let timer: NodeJS.Timeout | undefined;
+    const closed = await Promise.race([
+      this.queue.close().then(() => true),
+      new Promise<false>((resolve) => {
+        timer = setTimeout(() => resolve(false), CLOSE_WAIT_MS);
+      }),
+    ]);
+    clearTimeout(timer);
+    if (!closed) await this.queue.disconnect();
   }
 }
