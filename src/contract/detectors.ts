@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { parseDuration } from './duration';
 
 /** Every detector the engine knows, by id. `ensemble` is the default. */
-export const DETECTOR_IDS = ['ensemble', 'robust', 'isolation-forest', 'lstm'] as const;
+export const DETECTOR_IDS = ['ensemble', 'robust', 'isolation-forest', 'pattern', 'lstm'] as const;
 export const detectorIdSchema = z.enum(DETECTOR_IDS);
 export type DetectorId = z.infer<typeof detectorIdSchema>;
 export const DEFAULT_DETECTOR: DetectorId = 'ensemble';

@@ -21,7 +21,7 @@ function recordingOffload() {
   return { tasks, offload };
 }
 
-async function trained(id: 'ensemble' | 'robust' | 'isolation-forest'): Promise<TrainedModel> {
+async function trained(id: 'ensemble' | 'robust' | 'isolation-forest' | 'pattern'): Promise<TrainedModel> {
   const fitted = await scoreSeries(points.slice(0, 1000), { detector: { id }, scoreFrom: at(500) });
   return fitted.model!;
 }
@@ -30,19 +30,19 @@ describe('handing ensemble members to another thread (EngineOptions.offload)', (
   const options: EngineOptions = { scoreFrom: at(1000) };
   const later = points.slice(600);
 
-  it('scores exactly as on one thread, handing over only the member that does not give the band', async () => {
+  it('scores exactly as on one thread, handing over only the members that do not give the band', async () => {
     const model = await trained('ensemble');
     const alone = await scoreSeries(later, { ...options, model });
     const { tasks, offload } = recordingOffload();
     const shared = await scoreSeries(later, { ...options, model, offload });
-    expect(tasks.map((t) => t.detector)).toEqual(['isolation-forest']);
-    expect(tasks[0]!.firstSlot).toBe(400);
+    expect(tasks.map((t) => t.detector)).toEqual(['isolation-forest', 'pattern']);
+    expect(tasks.map((t) => t.firstSlot)).toEqual([400, 400]);
     expect(shared.series).toEqual(alone.series);
     expect(alone.series.anomaly.some(Boolean)).toBe(true);
   });
 
   it('keeps a single detector on this thread', async () => {
-    for (const id of ['robust', 'isolation-forest'] as const) {
+    for (const id of ['robust', 'isolation-forest', 'pattern'] as const) {
       const { tasks, offload } = recordingOffload();
       await scoreSeries(later, { ...options, model: await trained(id), offload });
       expect(tasks).toEqual([]);
@@ -80,7 +80,7 @@ describe('handing ensemble members to another thread (EngineOptions.offload)', (
       const alone = await scoreSeries(later, { ...options, model });
       const { tasks, offload } = recordingOffload();
       const shared = await scoreSeries(later, { ...options, model, offload });
-      expect(tasks).toHaveLength(1);
+      expect(tasks).toHaveLength(2);
       expect(shared.series).toEqual(alone.series);
       expect(shared.series.expected.some((e) => e !== null)).toBe(true);
     });

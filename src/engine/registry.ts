@@ -1,6 +1,7 @@
 import type { DetectorId } from '../contract';
 import type { Detector } from './detector';
 import { IsolationForestDetector } from './detectors/isolation-forest/isolation-forest-detector';
+import { PatternDetector } from './detectors/pattern/pattern-detector';
 import { RobustDetector } from './detectors/robust/robust-detector';
 
 /** What the engine needs to know to run one single (non-composite) detector. */
@@ -40,6 +41,15 @@ registerDetector({
     'Isolation forest over windowed features (value, change, seasonal deviation, local statistics).',
 });
 
+registerDetector({
+  id: 'pattern',
+  create: () => new PatternDetector(),
+  refitGrowth: 1.25,
+  minFitPoints: 32,
+  description:
+    'Novelty of recent value patterns: coarse levels, and how new the sequence of levels ending at a point is.',
+});
+
 /** TensorFlow.js loads with the LSTM's module, on first use: the other detectors never need it. */
 let lstmModule: typeof import('./detectors/lstm') | undefined;
 
@@ -59,13 +69,21 @@ registerDetector({
 });
 
 /**
- * The ensemble's members and their weights in the weighted mean of calibrated scores. The robust
- * baseline counts double: it resolves how extreme a deviation is, where an isolation forest's
- * score saturates (tuned on NAB in causal mode, see docs/quality.md).
+ * The ensemble's members, their weights in the weighted mean of calibrated scores, and how far
+ * below a member's own score the mean may fall (`floorBelow`). The robust baseline counts double:
+ * it resolves how extreme a deviation is, where an isolation forest's score saturates. The
+ * pattern member keeps a spike inside the levels a series always visits from paging on its own,
+ * but never hides a deviation the baseline finds extreme: the score stays within 20 of the
+ * baseline's (tuned on all three development corpora in causal mode, see docs/quality.md).
  */
-export const ENSEMBLE_MEMBERS: ReadonlyArray<{ id: DetectorEntry['id']; weight: number }> = [
-  { id: 'robust', weight: 2 },
+export const ENSEMBLE_MEMBERS: ReadonlyArray<{
+  id: DetectorEntry['id'];
+  weight: number;
+  floorBelow?: number;
+}> = [
+  { id: 'robust', weight: 2, floorBelow: 20 },
   { id: 'isolation-forest', weight: 1 },
+  { id: 'pattern', weight: 1 },
 ];
 
 export function detectorEntry(id: DetectorEntry['id']): DetectorEntry {
@@ -78,6 +96,8 @@ export function detectorEntry(id: DetectorEntry['id']): DetectorEntry {
 export interface Member {
   entry: DetectorEntry;
   weight: number;
+  /** The combined score is at least this member's score minus this much. */
+  floorBelow?: number;
 }
 
 /** The single detectors a detector id runs: itself, or the ensemble's members. */
@@ -86,5 +106,6 @@ export function membersOf(id: DetectorId): Member[] {
   return ENSEMBLE_MEMBERS.filter((m) => entries.has(m.id)).map((m) => ({
     entry: detectorEntry(m.id),
     weight: m.weight,
+    ...(m.floorBelow !== undefined ? { floorBelow: m.floorBelow } : {}),
   }));
 }

@@ -559,3 +559,23 @@ describe('native memory', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 });
+
+describe('the ensemble never hides what the robust baseline finds extreme', () => {
+  const points = seriesWithSpike(1200, 1000);
+
+  it('scores every point at most 20 below the robust member, and the floor does bind', async () => {
+    const [ensemble, robust] = await Promise.all([
+      scorePoints(points, { causal: true }),
+      scorePoints(points, { causal: true, detector: { id: 'robust' } }),
+    ]);
+    let bound = 0;
+    for (let i = 0; i < points.length; i++) {
+      const [e, r] = [ensemble.score[i]!, robust.score[i]!];
+      if (Number.isNaN(e) || Number.isNaN(r)) continue;
+      expect(e).toBeGreaterThanOrEqual(r - 20 - 1e-9);
+      if (Math.abs(e - (r - 20)) < 1e-9) bound++;
+    }
+    expect(bound).toBeGreaterThan(0);
+    expect(ensemble.anomaly[1000]).toBe(1);
+  });
+});

@@ -115,7 +115,7 @@ export async function scorePrepared(
   }
   const { score, driver } = combineScores(
     memberProbability.map((m) => m!.probabilities),
-    members.map((m) => m.weight),
+    members,
   );
   const anomaly = Uint8Array.from(score, (v) => (v >= threshold ? 1 : 0));
   if (firstSlot < n && Number.isNaN(score[n - 1]!)) {
@@ -347,26 +347,33 @@ function stateOf(model: TrainedModel, entry: DetectorEntry): DetectorState {
  * a weighted geometric mean of their tail probabilities, so one member alone rarely flags a point.
  * `driver` is the member with the highest score (it names the detector in explanations).
  */
-function combineScores(probabilities: Float64Array[], weights: number[]) {
+/**
+ * The weighted mean of the members' scores (a weighted geometric mean of their tail
+ * probabilities), raised to a member's own score minus its `floorBelow` where that is higher.
+ */
+function combineScores(probabilities: Float64Array[], members: readonly Member[]) {
   const n = probabilities[0]?.length ?? 0;
   const score = new Float64Array(n).fill(Number.NaN);
   const driver = new Int16Array(n).fill(-1);
   for (let i = 0; i < n; i++) {
     let weighted = 0;
     let weightSum = 0;
+    let floor = Number.NEGATIVE_INFINITY;
     let top = -1;
     probabilities.forEach((member, k) => {
       const p = member[i]!;
       if (Number.isNaN(p)) return;
       const memberScore = scoreFromTailProbability(p);
-      weighted += weights[k]! * memberScore;
-      weightSum += weights[k]!;
+      const { weight, floorBelow } = members[k]!;
+      weighted += weight * memberScore;
+      weightSum += weight;
+      if (floorBelow !== undefined) floor = Math.max(floor, memberScore - floorBelow);
       if (memberScore > top) {
         top = memberScore;
         driver[i] = k;
       }
     });
-    if (weightSum > 0) score[i] = weighted / weightSum;
+    if (weightSum > 0) score[i] = Math.max(weighted / weightSum, floor);
   }
   return { score, driver };
 }

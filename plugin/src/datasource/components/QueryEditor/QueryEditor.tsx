@@ -25,6 +25,7 @@ const DETECTOR_LABELS: Record<string, string> = {
   ensemble: 'Ensemble (default)',
   robust: 'Robust seasonal baseline',
   'isolation-forest': 'Isolation forest',
+  pattern: 'Pattern novelty',
   lstm: 'LSTM forecaster',
 };
 const SENSITIVITY_OPTIONS: Array<SelectableValue<Sensitivity>> = [
