@@ -8,6 +8,7 @@
  * ratio, Redis time and commands per scored series (`INFO commandstats`), and the failover time
  * (kill -9 of one of the two replicas to its partitions scored by the other).
  * Usage: npx tsx bench/cluster-throughput.bench.ts [--series 2000] [--partitions 16] [--passes 2]
+ *        [--model-cache N] (MODEL_CACHE_SIZE of each replica; default: --series)
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -26,11 +27,14 @@ const { values } = parseArgs({
     series: { type: 'string', default: '2000' },
     partitions: { type: 'string', default: '16' },
     passes: { type: 'string', default: '2' },
+    /** Decoded models each replica keeps (MODEL_CACHE_SIZE); the default holds every series. */
+    'model-cache': { type: 'string' },
   },
 });
 const SERIES = Number(values.series);
 const PARTITIONS = values.partitions!;
 const PASSES = Number(values.passes);
+const CACHE = values['model-cache'] ?? String(SERIES);
 const MINUTE = 60_000;
 const DAY_POINTS = 1_440;
 const QUERY = { database: 'bench', measurement: 'cpu', field: 'value', groupBy: ['host'] };
@@ -84,6 +88,7 @@ async function main() {
     DETECTOR_PARTITIONS: PARTITIONS,
     MAX_SERIES: '10000',
     SCORE_WORKERS: '1',
+    MODEL_CACHE_SIZE: CACHE,
     LOG_LEVEL: 'warn',
   });
   const start = async (id: string, pin: number) => {
@@ -125,6 +130,7 @@ async function main() {
     }
     console.log(`trained ${SERIES} models in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     await stopAll();
+    console.log(`replicas: DETECTOR_PARTITIONS ${PARTITIONS}, MODEL_CACHE_SIZE ${CACHE}, SCORE_WORKERS 1`);
 
     const results: Array<{
       replicas: number;

@@ -38,7 +38,7 @@ describe('loadConfig', () => {
         tokenOnlyRole: 'Viewer',
         defaultOrgId: 1,
       },
-      store: { dataDir: '.tidemark', keepModelVersions: 5 },
+      store: { dataDir: '.tidemark', keepModelVersions: 5, modelCacheSize: 64 },
       cluster: null,
       detectorJobs: { partitions: 16, lockMs: 20_000, concurrency: 2 },
       detectorsFile: null,
@@ -147,6 +147,21 @@ describe('loadConfig', () => {
     expect(loadConfig({ ...base, REDIS_URL: 'redis://redis:6379' }).cluster?.replicaId).toMatch(
       new RegExp(`-${process.pid}$`),
     );
+  });
+
+  it('sizes the decoded-model cache and the detector jobs from the environment', () => {
+    const config = loadConfig({
+      ...base,
+      MODEL_CACHE_SIZE: '5000',
+      DETECTOR_PARTITIONS: '32',
+      DETECTOR_LOCK_MS: '30000',
+      DETECTOR_CONCURRENCY: '4',
+    });
+    expect(config.store.modelCacheSize).toBe(5_000);
+    expect(config.detectorJobs).toEqual({ partitions: 32, lockMs: 30_000, concurrency: 4 });
+    expect(
+      errorsOf({ ...base, MODEL_CACHE_SIZE: '0', DETECTOR_LOCK_MS: '10' }).map((e) => e.variable),
+    ).toEqual(['DETECTOR_LOCK_MS', 'MODEL_CACHE_SIZE']);
   });
 
   it('never logs the Redis password', () => {

@@ -89,6 +89,8 @@ export const envSchema = z.object({
   /** Scale-out: detector partition runs one replica works on at once. */
   DETECTOR_CONCURRENCY: withDefault(int(1, 64), '2'),
   KEEP_MODEL_VERSIONS: withDefault(int(1, 1_000), '5'),
+  /** Decoded models kept in memory (least recently used dropped): at least the series a replica's detectors score. */
+  MODEL_CACHE_SIZE: withDefault(int(1, 1_000_000), '64'),
   MAX_BODY_BYTES: withDefault(int(1_024, 1_073_741_824), String(5 * 1024 * 1024)),
   MAX_POINTS: withDefault(int(10, 100_000_000), '500000'),
   MAX_SERIES: withDefault(int(1, 10_000), '100'),
@@ -150,7 +152,7 @@ export interface Config {
     tokenOnlyRole: Role;
     defaultOrgId: number;
   };
-  store: { dataDir: string; keepModelVersions: number };
+  store: { dataDir: string; keepModelVersions: number; modelCacheSize: number };
   /** Scale-out mode (REDIS_URL set): replicas share state and work through Redis. */
   cluster: { redisUrl: string; replicaId: string } | null;
   /** Scale-out: how continuous detectors are split into jobs and how those jobs are held. */
@@ -216,7 +218,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       tokenOnlyRole: e.TOKEN_ONLY_ROLE,
       defaultOrgId: e.DEFAULT_ORG_ID,
     },
-    store: { dataDir: e.DATA_DIR, keepModelVersions: e.KEEP_MODEL_VERSIONS },
+    store: {
+      dataDir: e.DATA_DIR,
+      keepModelVersions: e.KEEP_MODEL_VERSIONS,
+      modelCacheSize: e.MODEL_CACHE_SIZE,
+    },
     cluster: e.REDIS_URL
       ? { redisUrl: e.REDIS_URL, replicaId: e.REPLICA_ID ?? `${hostname()}-${process.pid}` }
       : null,

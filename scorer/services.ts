@@ -78,7 +78,7 @@ export async function createServices(
     ...(trainingQueue ? { queue: trainingQueue } : {}),
     ...limits,
   });
-  const modelCache = new ModelCache(store.models);
+  const modelCache = new ModelCache(store.models, config.store.modelCacheSize);
   const fitCache = new FitCache();
   watchModels([modelCache, fitCache]);
   const scoring = createScoringService({
