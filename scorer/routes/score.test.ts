@@ -120,7 +120,7 @@ describe('POST /api/v1/score', () => {
     };
     const pooled = await run('2');
     const alone = await run('0');
-    expect(pooled.calls).toEqual({ 'train worker': 1, 'score worker': 2, 'member worker': 2 });
+    expect(pooled.calls).toEqual({ 'train worker': 1, 'score worker': 2, 'member worker': 4 });
     expect(alone.calls).toEqual({ 'train main': 1, 'score main': 2 });
     expect(pooled.scored.series[0]!.anomaly.some(Boolean)).toBe(true);
     // Everything but the notice saying when each harness learned.

@@ -90,7 +90,7 @@ describe('EnginePool', () => {
     withPool(2, async ({ pool, calls }) => {
       await pool.ready();
       expect(await scoreWithModel(pool)).toEqual(scored);
-      expect(calls.sort()).toEqual(['member worker', 'score worker']);
+      expect(calls.sort()).toEqual(['member worker', 'member worker', 'score worker']);
       // Calls at once: the second worker takes a call and maybe a member of the first.
       const many = await Promise.all(Array.from({ length: 4 }, () => scoreWithModel(pool)));
       for (const outcome of many) expect(outcome).toEqual(scored);
