@@ -1,4 +1,5 @@
 import { type Job, Queue, Worker } from 'bullmq';
+import { closeQueue } from '../cluster/close-queue';
 import type { RedisConnection } from '../cluster/redis';
 import type { Logger } from '../log';
 
@@ -134,13 +135,13 @@ export class DetectorQueue {
   }
 
   async depth(): Promise<QueueDepth> {
-    const counts = await this.queue.getJobCounts('waiting', 'active', 'delayed');
+    const counts = await this.redis.runBounded(() => this.queue.getJobCounts('waiting', 'active', 'delayed'));
     return { waiting: counts.waiting ?? 0, active: counts.active ?? 0, delayed: counts.delayed ?? 0 };
   }
 
   /** Stops taking jobs and waits for the ones in progress, then closes the connections. */
   async close(): Promise<void> {
     await this.worker?.close();
-    await this.queue.close();
+    await closeQueue(this.queue);
   }
 }

@@ -67,6 +67,11 @@ it('answers 503 naming Redis while it is down, and works again once it is back',
     const train = await h.call('POST', '/api/v1/models', { role: 'Editor', body: training });
     expect([train.status, Date.now() - started < 6_000]).toEqual([503, true]);
     expect(((await train.json()) as { type: string }).type).toBe('urn:tidemark:problem:redis-unavailable');
+    // Metrics read the detector queue's depth through BullMQ too: they must not hang.
+    const scrapeStarted = Date.now();
+    const scrape = await h.call('GET', '/metrics');
+    expect([scrape.status, Date.now() - scrapeStarted < 6_000]).toEqual([200, true]);
+    expect(await scrape.text()).toContain('tidemark_cluster_replica_info');
     const ready = await h.call('GET', '/readyz');
     expect(ready.status).toBe(503);
     expect(((await ready.json()) as { detail: string }).detail).toMatch(

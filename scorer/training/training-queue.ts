@@ -1,4 +1,5 @@
 import { type Job as BullJob, Queue, WaitingError, Worker } from 'bullmq';
+import { closeQueue } from '../cluster/close-queue';
 import type { RedisConnection } from '../cluster/redis';
 import type { Logger } from '../log';
 
@@ -25,7 +26,6 @@ export const TRAINING_QUEUE = 'training';
  */
 export const LOCK_MS = 10_000;
 export const STALLED_CHECK_MS = 5_000;
-const CLOSE_WAIT_MS = 5_000;
 /** Handed over this many times (replicas dying under it), the job is failed instead. */
 const MAX_STALLED = 3;
 
@@ -106,15 +106,6 @@ export class TrainingQueue {
   /** Stops taking jobs (after the processor returned for the ones running here) and disconnects. */
   async close(): Promise<void> {
     await this.worker?.close();
-    // A queue whose client is still reconnecting (Redis was down) may not close: give it 5 s.
-    let timer: NodeJS.Timeout | undefined;
-    const closed = await Promise.race([
-      this.queue.close().then(() => true),
-      new Promise<false>((resolve) => {
-        timer = setTimeout(() => resolve(false), CLOSE_WAIT_MS);
-      }),
-    ]);
-    clearTimeout(timer);
-    if (!closed) await this.queue.disconnect();
+    await closeQueue(this.queue);
   }
 }
