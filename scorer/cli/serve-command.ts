@@ -1,4 +1,5 @@
 import { OrgAccessFileError } from '../access/org-access-file';
+import { RedisUnavailableError } from '../cluster/errors';
 import { loadConfigOrExit } from '../config';
 import { ProvisioningError } from '../continuous/provisioning';
 import { startServer } from '../serve';
@@ -8,8 +9,8 @@ export const SERVE_HELP = `Usage: tidemark serve
 
 Starts the scoring service. Configuration comes from environment variables (see docs/api.md):
 PORT, HOST, TLS_CERT_FILE/TLS_KEY_FILE (HTTPS), INFLUX_URL, INFLUX_TOKEN or INFLUX_USERNAME/INFLUX_PASSWORD, TIDEMARK_TOKENS,
-GRAFANA_URL, REQUIRE_ID_TOKEN, TOKEN_ONLY_ROLE, DATA_DIR, DETECTORS_FILE, ORG_ACCESS_FILE, limits
-and LOG_LEVEL.`;
+GRAFANA_URL, REQUIRE_ID_TOKEN, TOKEN_ONLY_ROLE, DATA_DIR, DETECTORS_FILE, ORG_ACCESS_FILE, REDIS_URL and
+REPLICA_ID (scale-out), limits and LOG_LEVEL.`;
 
 /** `tidemark serve`: runs until SIGTERM or SIGINT, then shuts down gracefully. */
 export async function serveCommand(argv: string[]): Promise<number> {
@@ -29,6 +30,12 @@ export async function serveCommand(argv: string[]): Promise<number> {
     ) {
       process.stderr.write(`tidemark: ${error.message}\n`);
       return 2;
+    }
+    if (error instanceof RedisUnavailableError) {
+      process.stderr.write(
+        `tidemark: ${error.message}: start it, or fix REDIS_URL (unset it to run one node with DATA_DIR)\n`,
+      );
+      return 1;
     }
     throw error;
   }

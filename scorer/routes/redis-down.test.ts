@@ -3,8 +3,10 @@
  * problem naming Redis (never its password), `/readyz` says so, and all works again once Redis is
  * back (a real redis-server killed with SIGKILL and restarted on its port).
  */
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { type Harness, startHarness } from '../test/app-harness';
-import { useInfluxd } from '../test/influxd';
+import { freePort, useInfluxd } from '../test/influxd';
 import { useRedis } from '../test/redis-server';
 
 const influxd = useInfluxd();
@@ -88,3 +90,34 @@ it('answers 503 naming Redis while it is down, and works again once it is back',
   expect(status).toBe(200);
   expect((await h.call('GET', '/readyz')).status).toBe(200);
 });
+
+it('tidemark serve with Redis unreachable at start exits 1 with one clear line, no stack trace', async () => {
+  const deadPort = await freePort();
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(__dirname, '..', 'cli', 'main.ts'), 'serve'],
+    {
+      env: {
+        ...process.env,
+        HOST: '127.0.0.1',
+        PORT: String(await freePort()),
+        INFLUX_URL: influxd.current.url,
+        TIDEMARK_TOKENS: 'a-token-of-sixteen-or-more',
+        REDIS_URL: `redis://default:hidden-password@127.0.0.1:${deadPort}`,
+        SCORE_WORKERS: '0',
+        LOG_LEVEL: 'silent',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let stderr = '';
+  child.stderr?.on('data', (chunk) => (stderr += chunk));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  expect(code).toBe(1);
+  expect(stderr).toMatch(
+    new RegExp(
+      `^tidemark: Redis at redis://default:\\*\\*\\*@127\\.0\\.0\\.1:${deadPort} is unreachable.*fix REDIS_URL`,
+    ),
+  );
+  expect(stderr).not.toMatch(/hidden-password|\n\s+at /);
+}, 30_000);
