@@ -6,6 +6,8 @@
  */
 export class ContextMemory {
   private readonly powers: number[];
+  /** Contexts this memory holds that the memory underneath does not. */
+  private added: number;
 
   constructor(
     readonly base: number,
@@ -19,10 +21,12 @@ export class ContextMemory {
     if (this.powers[maxOrder]! * (maxOrder + 1) > Number.MAX_SAFE_INTEGER) {
       throw new Error(`contexts of ${maxOrder} symbols out of ${base} do not fit exact integer keys`);
     }
+    this.added = counts.size;
   }
 
+  /** Distinct contexts known, counting one relearned on an overlay once. */
   get size(): number {
-    return this.counts.size + (this.under?.size ?? 0);
+    return this.added + (this.under?.size ?? 0);
   }
 
   /** A memory that starts with this one's counts and learns on its own, leaving this one as is. */
@@ -49,7 +53,11 @@ export class ContextMemory {
         return;
       }
       const below = this.under?.countOf(key) ?? 0;
-      if (below > 0 || this.size < this.capacity) this.counts.set(key, below + 1);
+      if (below > 0) this.counts.set(key, below + 1);
+      else if (this.size < this.capacity) {
+        this.counts.set(key, 1);
+        this.added++;
+      }
     });
   }
 

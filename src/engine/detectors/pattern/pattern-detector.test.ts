@@ -85,6 +85,18 @@ describe('ContextMemory', () => {
     expect(memory.novelty(symbols, 1)).toBeCloseTo(1 / 3, 12);
   });
 
+  it('counts a context relearned on an overlay once against the capacity', () => {
+    const memory = new ContextMemory(8, 1, 3);
+    memory.learn(symbols, 1);
+    memory.learn(symbols, 2);
+    const overlay = memory.overlay();
+    overlay.learn(symbols, 1);
+    overlay.learn(symbols, 2);
+    overlay.learn(symbols, 3);
+    expect(overlay.size).toBe(3);
+    expect(overlay.novelty(symbols, 3)).toBeCloseTo(0.5, 12);
+  });
+
   it('refuses contexts too long for exact integer keys', () => {
     expect(() => new ContextMemory(1_000, 6, 10)).toThrow(/exact integer keys/);
   });
