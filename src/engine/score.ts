@@ -344,12 +344,9 @@ function stateOf(model: TrainedModel, entry: DetectorEntry): DetectorState {
 
 /**
  * One member: its calibrated score. Several (the ensemble): the weighted mean of their scores, i.e.
- * a weighted geometric mean of their tail probabilities, so one member alone rarely flags a point.
- * `driver` is the member with the highest score (it names the detector in explanations).
- */
-/**
- * The weighted mean of the members' scores (a weighted geometric mean of their tail
- * probabilities), raised to a member's own score minus its `floorBelow` where that is higher.
+ * a weighted geometric mean of their tail probabilities, so one member alone rarely flags a point;
+ * raised to a member's own score minus its `floorBelow` where that is higher. `driver` is the
+ * member with the highest score (it names the detector in explanations).
  */
 function combineScores(probabilities: Float64Array[], members: readonly Member[]) {
   const n = probabilities[0]?.length ?? 0;
