@@ -76,8 +76,10 @@ export class PatternDetector implements Detector {
     if (this.state === null) throw new Error('pattern: score called before fit or load');
     const { params, memory } = this.state;
     const out = emptyRawScores(to - from);
-    const symbols = symbolsOf(series, params.quantiser, 0, to);
     const firstNew = firstAfter(series.times, params.learnedThrough, to);
+    // A replay reads from the series' start; the live part only the contexts ending at its points.
+    const start = from < firstNew ? 0 : Math.max(0, firstNew - params.maxOrder + 1);
+    const symbols = symbolsOf(series, params.quantiser, start, to);
     if (from < firstNew) {
       const replay = new ContextMemory(memory.base, params.maxOrder, params.capacity);
       for (let i = 0; i < Math.min(to, firstNew); i++) {
@@ -87,8 +89,9 @@ export class PatternDetector implements Detector {
     }
     const live = memory.overlay();
     for (let i = firstNew; i < to; i++) {
-      if (i >= from && !Number.isNaN(series.values[i]!)) out.raw[i - from] = live.novelty(symbols, i + 1);
-      live.learn(symbols, i + 1);
+      const end = i + 1 - start;
+      if (i >= from && !Number.isNaN(series.values[i]!)) out.raw[i - from] = live.novelty(symbols, end);
+      live.learn(symbols, end);
     }
     return out;
   }
