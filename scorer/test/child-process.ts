@@ -1,4 +1,13 @@
 import type { ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+
+/** The first of `candidates` (an env override, then the usual paths) that exists, else throws `missing`. */
+export function findExecutable(candidates: Array<string | undefined>, missing: string): string {
+  for (const candidate of candidates) {
+    if (candidate && existsSync(candidate)) return candidate;
+  }
+  throw new Error(missing);
+}
 
 /** Resolves true once `child` has exited, false after `ms`. */
 export function waitForExit(child: ChildProcess, ms: number): Promise<boolean> {

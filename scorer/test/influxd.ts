@@ -1,10 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { stopChild } from './child-process';
+import { findExecutable, stopChild } from './child-process';
 
 /** A throwaway InfluxDB 1.x server on loopback, for integration tests. */
 export interface InfluxdInstance {
@@ -28,10 +27,8 @@ const INFLUXD_CANDIDATES = [process.env.INFLUXD_PATH, '/usr/bin/influxd', '/usr/
 const ADMIN = { username: 'tidemark_admin', password: 'test-password' };
 
 export function findInfluxd(): string {
-  for (const candidate of INFLUXD_CANDIDATES) {
-    if (candidate && existsSync(candidate)) return candidate;
-  }
-  throw new Error(
+  return findExecutable(
+    INFLUXD_CANDIDATES,
     'influxd not found: the scorer tests need a real InfluxDB 1.x. Install it with ' +
       '`apt-get install -y influxdb` (Debian/Ubuntu), or set INFLUXD_PATH to an influxd binary.',
   );

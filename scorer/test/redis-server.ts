@@ -1,10 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { stopChild } from './child-process';
+import { findExecutable, stopChild } from './child-process';
 import { freePort } from './influxd';
 
 /** A throwaway `redis-server` on loopback, for integration tests. */
@@ -28,10 +27,8 @@ const REDIS_CANDIDATES = [
 ];
 
 export function findRedisServer(): string {
-  for (const candidate of REDIS_CANDIDATES) {
-    if (candidate && existsSync(candidate)) return candidate;
-  }
-  throw new Error(
+  return findExecutable(
+    REDIS_CANDIDATES,
     'redis-server not found: the scale-out tests need a real Redis. Install it with ' +
       '`apt-get install -y redis-server` (Debian/Ubuntu), or set REDIS_SERVER_PATH.',
   );
