@@ -1,5 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import Ajv from 'ajv';
+import addFormats from 'ajv-formats';
+import schema from '../tests/plugin.schema.json';
 import datasource from './datasource/plugin.json';
 import panel from './panel/plugin.json';
 import app from './plugin.json';
@@ -12,7 +15,17 @@ const manifests = [
   ['panel', panel, 'panel'],
 ] as const;
 
+/** Grafana's plugin.json schema (its $comment says where it comes from); it refuses unknown keys. */
+const ajv = new Ajv({ allErrors: true, strict: false });
+addFormats(ajv);
+const validate = ajv.compile(schema);
+
 describe.each(manifests)('%s plugin.json', (type, json, dir) => {
+  it("passes Grafana's plugin.json schema", () => {
+    validate(json);
+    expect(validate.errors ?? []).toEqual([]);
+  });
+
   it('has a valid id of its type', () => {
     expect(json.type).toBe(type);
     expect(json.id).toMatch(ID);
@@ -32,6 +45,22 @@ describe.each(manifests)('%s plugin.json', (type, json, dir) => {
 
   it('declares the Grafana version it needs', () => {
     expect(json.dependencies.grafanaDependency).toMatch(/^>=1[2-9]\.\d+\.\d+$/);
+  });
+});
+
+describe("Grafana's plugin.json schema", () => {
+  it.each([
+    ['an unknown top-level key', { ...app, backendUrl: 'x' }, 'additionalProperties'],
+    ['an id of the wrong form', { ...app, id: 'Tidemark_App' }, 'pattern'],
+    ['no grafanaDependency', { ...app, dependencies: {} }, 'required'],
+    [
+      'a route with an unknown key',
+      { ...datasource, routes: [{ path: 'scorer', proxy: true }] },
+      'additionalProperties',
+    ],
+  ])('rejects %s', (_what, manifest, keyword) => {
+    expect(validate(manifest)).toBe(false);
+    expect(validate.errors?.map((e) => e.keyword)).toContain(keyword);
   });
 });
 
