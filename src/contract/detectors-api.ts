@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { DEFAULT_DETECTOR, detectorSpecSchema, durationSchema } from './detectors';
 import { parseDuration } from './duration';
+import { maintenancePeriodSchema } from './maintenance';
+import { markSchema } from './marks';
 import { recordIdSchema } from './models';
-import { databaseNameSchema, influxNameSchema, seriesQuerySchema } from './query';
+import { databaseNameSchema, influxNameSchema, seriesQuerySchema, tagFilterSchema } from './query';
 import { regionSchema } from './series';
 
 export const DEFAULT_OUTPUT_MEASUREMENT = 'tidemark_anomaly';
@@ -93,6 +95,23 @@ export const continuousDetectorSchema = continuousDetectorInputSchema.extend({
 });
 export type ContinuousDetector = z.infer<typeof continuousDetectorSchema>;
 
+/**
+ * `PATCH /api/v1/detectors/:id` (Editor): the fields to change (top level; a nested object such
+ * as `query` or `detector` is replaced whole). The result must be a valid definition.
+ */
+export const continuousDetectorPatchSchema = z
+  .object(
+    Object.fromEntries(
+      Object.entries(continuousDetectorInputSchema.omit({ id: true }).shape).map(([key, field]) => [
+        key,
+        // No defaults: a field left out of a patch keeps its current value.
+        (field instanceof z.ZodDefault ? field.unwrap() : field).optional(),
+      ]),
+    ),
+  )
+  .strict();
+export type ContinuousDetectorPatch = Partial<Omit<ContinuousDetectorInput, 'id'>>;
+
 export const detectorsResponseSchema = z.object({ detectors: z.array(continuousDetectorSchema) });
 
 /** An anomaly region for Grafana annotations: a region plus the series and detector it belongs to. */
@@ -104,7 +123,19 @@ export const annotationRegionSchema = regionSchema.extend({
 });
 export type AnnotationRegion = z.infer<typeof annotationRegionSchema>;
 
-export const annotationsResponseSchema = z.object({ regions: z.array(annotationRegionSchema) });
+/** A maintenance period on one detector's series: all of them, or those matching `series`' filters. */
+export const annotationMaintenanceSchema = maintenancePeriodSchema.extend({
+  detectorName: z.string(),
+  series: z.array(tagFilterSchema),
+});
+
+export const annotationsResponseSchema = z.object({
+  regions: z.array(annotationRegionSchema),
+  /** The org's marks on the detectors' series in the range. */
+  marks: z.array(markSchema),
+  /** Where maintenance windows covering a detector were open in the range. */
+  maintenance: z.array(annotationMaintenanceSchema),
+});
 
 /** Schema look-ups for the query editor answer `{ values }`. */
 export const schemaValuesResponseSchema = z.object({

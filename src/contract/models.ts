@@ -46,6 +46,13 @@ export const jobSchema = z.object({
   /** Ids of the models it stored. */
   models: z.array(z.string()),
   request: trainRequestSchema,
+  /** The fit in progress (epoch-based detectors such as the LSTM), for a progress bar with ETA. */
+  fit: z
+    .object({ epoch: z.number(), epochs: z.number(), loss: z.number(), etaMs: z.number() })
+    .nullable()
+    .default(null),
+  /** Set by `POST /api/v1/jobs/:id/cancel`; the job stops and ends `cancelled`. */
+  cancelRequested: z.boolean().default(false),
 });
 export type Job = z.infer<typeof jobSchema>;
 
