@@ -83,7 +83,7 @@ export const backtestSchema = z.object({
   finishedAt: z.number().nullable(),
   createdBy: z.string().nullable(),
   /** Set by `POST /api/v1/backtests/:id/cancel`; the run stops before its next chunk. */
-  cancelRequested: z.boolean().default(false),
+  cancelRequested: z.boolean(),
   request: backtestRequestSchema,
   result: backtestResultSchema.nullable(),
 });

@@ -50,9 +50,9 @@ export const jobSchema = z.object({
   fit: z
     .object({ epoch: z.number(), epochs: z.number(), loss: z.number(), etaMs: z.number() })
     .nullable()
-    .default(null),
+    .optional(),
   /** Set by `POST /api/v1/jobs/:id/cancel`; the job stops and ends `cancelled`. */
-  cancelRequested: z.boolean().default(false),
+  cancelRequested: z.boolean().optional(),
 });
 export type Job = z.infer<typeof jobSchema>;
 
