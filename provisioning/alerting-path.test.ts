@@ -8,7 +8,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { alertRuleQuerySchema } from '@tidemark/core';
+import { parse } from 'yaml';
 import { loadConfig } from '../scorer/config';
+import { alertRuleYaml } from '../scorer/continuous/alert-rule';
+import { outputDatabase } from '../scorer/continuous/output';
 import { loadProvisionedDetectors, type ProvisionedDetector } from '../scorer/continuous/provisioning';
 import { DetectorService } from '../scorer/continuous/service';
 import type { AppDeps } from '../scorer/deps';
@@ -59,7 +63,7 @@ const clock: FeedClock = {
 const rules = readYaml<{ groups: Array<{ rules: AlertRule[] }> }>(
   'provisioning/grafana/alerting/tidemark.yaml',
 ).groups.flatMap((g) => g.rules);
-const scoreRule = rules.find((r) => r.uid === 'tidemark-anomaly-score')!;
+const scoreRule = rules.find((r) => r.uid === 'tidemark-anomaly-flagged')!;
 const stoppedRule = rules.find((r) => r.uid === 'tidemark-detector-stopped')!;
 const THRESHOLD = scoreRule.data.find((d) => d.refId === scoreRule.condition)!.model.conditions![0]!.evaluator
   .params[0]!;
@@ -182,6 +186,29 @@ describe('feeder → influxd → continuous detectors → alert rule', () => {
     expect(values.L).not.toBeNull();
     expect(values.U).toBeGreaterThan(values.L!);
     expect(values.V! > values.U! || values.V! < values.L!).toBe(true);
+  }, 60_000);
+
+  it("each detector's own rule (GET /api/v1/detectors/:id/alert-rule) fires for its flagged series only", async () => {
+    const metric = metricById(anomaly.metric);
+    for (const { orgId, definition } of provisioned) {
+      const source = { orgId, legacyOrgId: 1, database: outputDatabase(definition, null), definition };
+      const file = parse(alertRuleYaml(source, alertRuleQuerySchema.parse({}))) as {
+        groups: Array<{ rules: AlertRule[] }>;
+      };
+      const rule = file.groups[0]!.rules[0]!;
+      const firing = (await evaluateRule(rule, now, runQuery)).filter((i) => i.firing);
+      expect([definition.id, firing.map((i) => i.labels)]).toEqual([
+        definition.id,
+        definition.query.field === metric.field
+          ? [{ host: anomaly.host, series: `${metric.measurement} ${metric.field} {host=${anomaly.host}}` }]
+          : [],
+      ]);
+      expect(firing[0]?.values.V ?? null).toEqual(
+        (await evaluateRule(scoreRule, now, runQuery)).find(
+          (i) => i.firing && i.labels.detector === definition.id,
+        )?.values.V ?? null,
+      );
+    }
   }, 60_000);
 
   it("fires on points an older scorer wrote without the org tag (they are org 1's)", async () => {

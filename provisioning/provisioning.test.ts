@@ -291,18 +291,22 @@ describe('alerting', () => {
     }
   });
 
-  it('says what was expected: the score rule reports the value and the expected range', () => {
-    const score = rules.find((r) => r.uid === 'tidemark-anomaly-score')!;
+  it('says what was expected: the flag rule reports the value and the expected range', () => {
+    const score = rules.find((r) => r.uid === 'tidemark-anomaly-flagged')!;
     expect(score.annotations?.description).toMatch(/\$values\.V\b.*expected.*\$values\.L\b.*\$values\.U\b/s);
   });
 
-  it("takes the value and range from points past the rule's own threshold, so a firing alert has them", () => {
-    const score = rules.find((r) => r.uid === 'tidemark-anomaly-score')!;
-    const threshold = score.data.find((d) => d.refId === score.condition)!.model.conditions![0]!.evaluator
-      .params[0];
-    for (const refId of ['VALUE', 'LOWER', 'UPPER']) {
-      const query = score.data.find((d) => d.refId === refId)!.model.query!;
-      expect(query).toContain(`WHERE "score" > ${threshold} AND`);
+  it("fires on the detectors' own flag, not a fixed score, and describes the flagged point", () => {
+    const flagged = rules.find((r) => r.uid === 'tidemark-anomaly-flagged')!;
+    const condition = flagged.data.find((d) => d.refId === flagged.condition)!.model;
+    const reduced = flagged.data.find((d) => d.refId === condition.expression)!.model;
+    expect(flagged.data.find((d) => d.refId === reduced.expression)!.model.query).toMatch(
+      /^SELECT max\("anomaly"\) FROM/,
+    );
+    expect(condition.conditions![0]!.evaluator).toEqual({ type: 'gt', params: [0.5] });
+    for (const refId of ['SCORE', 'VALUE', 'LOWER', 'UPPER']) {
+      const query = flagged.data.find((d) => d.refId === refId)!.model.query!;
+      expect(query).toContain('WHERE "anomaly" = 1 AND');
     }
   });
 

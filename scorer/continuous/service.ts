@@ -2,6 +2,7 @@ import {
   type ContinuousDetector,
   type ContinuousDetectorDefinition,
   type ContinuousDetectorInput,
+  type ContinuousDetectorPatch,
   continuousDetectorInputSchema,
   DEFAULT_OUTPUT_MEASUREMENT,
   detectorSkippedSchema,
@@ -10,7 +11,7 @@ import {
 } from '@tidemark/core';
 import { z } from 'zod';
 import type { OrgAccess } from '../access/org-access';
-import { ProblemError } from '../http/problem';
+import { ProblemError, validationProblem } from '../http/problem';
 import { escapeKey, escapeMeasurement, LineProtocolError } from '../influx';
 import type { Logger } from '../log';
 import type { Metrics } from '../metrics';
@@ -260,6 +261,25 @@ export class DetectorService {
       await this.schedule(orgId, definition);
       return this.describe(orgId, definition);
     });
+  }
+
+  /**
+   * Changes the fields `patch` names (a nested object replaced whole); the result is validated
+   * as a whole definition, so a patch cannot leave an invalid detector behind.
+   */
+  async patch(orgId: number, id: string, patch: ContinuousDetectorPatch): Promise<ContinuousDetector> {
+    if (this.isProvisioned(orgId, id)) throw readOnly(id);
+    const current = await this.definitions.get(orgId, id);
+    if (!current) throw notFound(id);
+    const merged = continuousDetectorInputSchema.safeParse({ ...current, ...patch, id });
+    if (!merged.success)
+      throw new ProblemError(validationProblem(merged.error, 'The detector after this change'));
+    return this.replace(orgId, id, merged.data);
+  }
+
+  /** Pause (false) or resume (true): a resumed detector catches up from its checkpoint. */
+  async setEnabled(orgId: number, id: string, enabled: boolean): Promise<ContinuousDetector> {
+    return this.patch(orgId, id, { enabled });
   }
 
   /**

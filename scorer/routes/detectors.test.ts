@@ -3,6 +3,13 @@ import {
   type ContinuousDetector,
   continuousDetectorInputSchema,
 } from '@tidemark/core';
+import { parse } from 'yaml';
+import {
+  type AlertRule,
+  evaluateRule,
+  type RuleData,
+  renderInfluxQL,
+} from '../../provisioning/test/grafana-stand-in';
 import { createDatabase, type Harness, seasonalPoints, startHarness } from '../test/app-harness';
 import { useInfluxd } from '../test/influxd';
 
@@ -104,7 +111,93 @@ describe('continuous detectors API', () => {
       explanation: expect.stringMatching(/^value \d+(\.\d+)? above expected/),
     });
     const otherOrg = await h.call('GET', `/api/v1/annotations?from=${T0}&to=${NOW}`, { org: 2 });
-    expect(await otherOrg.json()).toEqual({ regions: [] });
+    expect(await otherOrg.json()).toEqual({ regions: [], marks: [], maintenance: [] });
+  });
+
+  it("exports an alert rule that fires on the detector's own flag (Grafana's provisioning contract)", async () => {
+    // Grafana cannot run here: the rule is checked against the documented ProvisionedAlertRule
+    // shape and evaluated by the stand-in (macros expanded, reduce and threshold as Grafana does).
+    const json = await h.call('GET', '/api/v1/detectors/cpu-a/alert-rule?format=json&folder=f-uid', {
+      role: 'Viewer',
+    });
+    expect(json.status).toBe(200);
+    const rule = (await json.json()) as AlertRule & Record<string, unknown>;
+    expect(rule).toMatchObject({
+      uid: 'tidemark-cpu-a',
+      title: 'Tidemark: CPU on host a',
+      orgID: 1,
+      folderUID: 'f-uid',
+      ruleGroup: 'tidemark-detectors',
+      condition: 'C',
+      noDataState: 'OK',
+      execErrState: 'Error',
+      for: '0s',
+      labels: { source: 'tidemark', detector: 'cpu-a' },
+      annotations: { __dashboardUid__: 'tidemark-detectors', __panelId__: '1' },
+    });
+    const run = async (data: RuleData, from: number, to: number) =>
+      (
+        await h.influx.querySeries(renderInfluxQL(data.model.query!, { from, to, intervalMs: STEP }), {
+          database: 'metrics',
+        })
+      ).map((one) => ({
+        labels: one.tags ?? {},
+        values: one.values.map((row) => (typeof row[1] === 'number' ? row[1] : null)),
+      }));
+    const spike = T0 + SPIKE * STEP;
+    const during = await evaluateRule(rule, spike + 5 * STEP, run);
+    expect(during.map((i) => [i.labels, i.firing])).toEqual([
+      [{ series: 'cpu value {host=a}', host: 'a' }, true],
+    ]);
+    expect(during[0]!.values.V).toBeGreaterThan(during[0]!.values.U!);
+    expect((await evaluateRule(rule, spike - 5 * STEP, run)).some((i) => i.firing)).toBe(false);
+
+    const yaml = await h.call('GET', '/api/v1/detectors/cpu-a/alert-rule', { role: 'Viewer' });
+    expect(yaml.headers.get('content-type')).toBe('application/yaml');
+    const file = parse(await yaml.text()) as { apiVersion: number; groups: Array<Record<string, unknown>> };
+    expect(file.apiVersion).toBe(1);
+    expect(file.groups[0]).toMatchObject({ orgId: 1, folder: 'Tidemark', name: 'tidemark-detectors' });
+    expect((file.groups[0]!.rules as AlertRule[])[0]!.data).toEqual(rule.data);
+
+    expect((await h.call('GET', '/api/v1/detectors/nope/alert-rule')).status).toBe(404);
+    expect((await h.call('GET', '/api/v1/detectors/cpu-a/alert-rule', { org: 2 })).status).toBe(404);
+    const bad = await h.call('GET', '/api/v1/detectors/cpu-a/alert-rule?format=xml');
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ type: 'urn:tidemark:problem:validation' });
+  });
+
+  it('patches (Editor), pauses and resumes; a patch leaving an invalid detector is a 400', async () => {
+    const patched = await h.call('PATCH', '/api/v1/detectors/cpu-a', {
+      role: 'Editor',
+      body: { detector: { id: 'robust', params: { sensitivity: 'high' } } },
+    });
+    expect(patched.status).toBe(200);
+    expect(await patched.json()).toMatchObject({
+      name: 'CPU on host a',
+      maxBackfill: '1h',
+      detector: { id: 'robust', params: { sensitivity: 'high' } },
+    });
+    const invalid = await h.call('PATCH', '/api/v1/detectors/cpu-a', {
+      role: 'Editor',
+      body: { lateWindow: 'soon' },
+    });
+    expect(invalid.status).toBe(400);
+    expect((await invalid.json()).errors[0]).toMatchObject({ path: 'lateWindow' });
+    expect(
+      (await h.call('PATCH', '/api/v1/detectors/cpu-a', { role: 'Editor', body: { id: 'x' } })).status,
+    ).toBe(400);
+    expect((await h.call('POST', '/api/v1/detectors/cpu-a/pause', { role: 'Viewer' })).status).toBe(403);
+    const paused = await h.call('POST', '/api/v1/detectors/cpu-a/pause', { role: 'Editor' });
+    expect(await paused.json()).toMatchObject({
+      enabled: false,
+      status: 'disabled',
+      scoredUntil: expect.any(Number),
+    });
+    const resumed = await h.call('POST', '/api/v1/detectors/cpu-a/resume', { role: 'Editor' });
+    expect(await resumed.json()).toMatchObject({ enabled: true, maxBackfill: '1h' });
+    expect((await h.call('POST', '/api/v1/detectors/from-file/pause', { role: 'Editor' })).status).toBe(409);
+    expect((await h.call('PATCH', '/api/v1/detectors/nope', { role: 'Editor', body: {} })).status).toBe(404);
+    await h.deps.detectors.stop();
   });
 
   it('replaces (Editor) and deletes (Admin); provisioned detectors are read-only', async () => {
