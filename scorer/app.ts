@@ -9,6 +9,8 @@ import { openApiDocument } from './openapi';
 import { annotationRoutes } from './routes/annotations';
 import { detectorRoutes } from './routes/detectors';
 import { healthRoutes } from './routes/health';
+import { maintenanceRoutes } from './routes/maintenance';
+import { markRoutes } from './routes/marks';
 import { modelRoutes } from './routes/models';
 import { schemaRoutes } from './routes/schema';
 import { scoreRoutes } from './routes/score';
@@ -23,7 +25,9 @@ export function createApp(deps: AppDeps) {
     .route('/', schemaRoutes(deps))
     .route('/', modelRoutes(deps))
     .route('/', detectorRoutes(deps))
-    .route('/', annotationRoutes(deps));
+    .route('/', annotationRoutes(deps))
+    .route('/', markRoutes(deps))
+    .route('/', maintenanceRoutes(deps));
 
   const app = new Hono()
     .use(requestId())

@@ -42,6 +42,7 @@ describe('loadConfig', () => {
       cluster: null,
       detectorJobs: { partitions: 16, lockMs: 20_000, concurrency: 2 },
       detectorsFile: null,
+      maintenanceFile: null,
       orgAccessFile: null,
       limits: {
         maxBodyBytes: 5 * 1024 * 1024,

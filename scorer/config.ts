@@ -72,6 +72,7 @@ export const envSchema = z.object({
   DEFAULT_ORG_ID: withDefault(int(0, Number.MAX_SAFE_INTEGER), '1'),
   DATA_DIR: withDefault(z.string().min(1), '.tidemark'),
   DETECTORS_FILE: optional(z.string().min(1)),
+  MAINTENANCE_FILE: optional(z.string().min(1)),
   /** Which databases (and InfluxDB credentials) each Grafana org may use (YAML); unset: org 1 all, others none. */
   ORG_ACCESS_FILE: optional(z.string().min(1)),
   /** Scale-out: the Redis that replicas share (state, work queues). Unset: one node, files in DATA_DIR. */
@@ -158,6 +159,8 @@ export interface Config {
   /** Scale-out: how continuous detectors are split into jobs and how those jobs are held. */
   detectorJobs: { partitions: number; lockMs: number; concurrency: number };
   detectorsFile: string | null;
+  /** Provisioned maintenance windows (YAML), read-only through the API. */
+  maintenanceFile: string | null;
   orgAccessFile: string | null;
   limits: {
     maxBodyBytes: number;
@@ -232,6 +235,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       concurrency: e.DETECTOR_CONCURRENCY,
     },
     detectorsFile: e.DETECTORS_FILE ?? null,
+    maintenanceFile: e.MAINTENANCE_FILE ?? null,
     orgAccessFile: e.ORG_ACCESS_FILE ?? null,
     limits: {
       maxBodyBytes: e.MAX_BODY_BYTES,

@@ -7,6 +7,8 @@ import type { Logger } from './log';
 import type { Metrics } from './metrics';
 import type { EnginePool } from './scoring/engine-pool';
 import type { ScoringService } from './scoring/score-service';
+import type { MaintenanceService } from './steering/maintenance';
+import type { MarkService } from './steering/marks';
 import type { StateStore } from './store';
 import type { Trainer } from './training/trainer';
 
@@ -24,5 +26,7 @@ export interface AppDeps {
   enginePool: EnginePool;
   trainer: Trainer;
   detectors: DetectorService;
+  marks: MarkService;
+  maintenance: MaintenanceService;
   auth: AuthOptions;
 }

@@ -16,6 +16,9 @@ import { EnginePool } from './scoring/engine-pool';
 import { FitCache } from './scoring/fit-cache';
 import { ModelCache } from './scoring/model-cache';
 import { createScoringService } from './scoring/score-service';
+import { MaintenanceService, type ProvisionedWindow } from './steering/maintenance';
+import { MarkService } from './steering/marks';
+import { loadProvisionedWindows } from './steering/provisioning';
 import { type ModelCaches, openStateStore, type StateStore, type StateStoreOptions } from './store';
 import { openRedisStateStore } from './store/redis-store';
 import { Trainer } from './training/trainer';
@@ -26,7 +29,11 @@ export async function createServices(
   config: Config,
   logger: Logger,
   /** `now`: the continuous detectors' clock (tests pin it so a run never straddles a minute). */
-  overrides: { provisioned?: ProvisionedDetector[]; now?: () => number } = {},
+  overrides: {
+    provisioned?: ProvisionedDetector[];
+    provisionedWindows?: ProvisionedWindow[];
+    now?: () => number;
+  } = {},
 ): Promise<AppDeps> {
   const metrics = createMetrics();
   const clientOptions = {
@@ -121,6 +128,19 @@ export async function createServices(
         }
       : {}),
   });
+  const maintenance = new MaintenanceService({
+    store,
+    provisioned:
+      overrides.provisionedWindows ??
+      (config.maintenanceFile
+        ? await loadProvisionedWindows(config.maintenanceFile, config.auth.defaultOrgId)
+        : []),
+  });
+  const marks = new MarkService({
+    store,
+    checkDetector: (orgId, id) => detectors.get(orgId, id),
+    ...(overrides.now ? { now: overrides.now } : {}),
+  });
   const { auth } = config;
   return {
     config,
@@ -133,6 +153,8 @@ export async function createServices(
     enginePool,
     trainer,
     detectors,
+    marks,
+    maintenance,
     auth: {
       checkToken: createTokenChecker(auth.tokens),
       requireIdToken: auth.requireIdToken,

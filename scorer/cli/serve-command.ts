@@ -9,7 +9,7 @@ export const SERVE_HELP = `Usage: tidemark serve
 
 Starts the scoring service. Configuration comes from environment variables (see docs/api.md):
 PORT, HOST, TLS_CERT_FILE/TLS_KEY_FILE (HTTPS), INFLUX_URL, INFLUX_TOKEN or INFLUX_USERNAME/INFLUX_PASSWORD, TIDEMARK_TOKENS,
-GRAFANA_URL, REQUIRE_ID_TOKEN, TOKEN_ONLY_ROLE, DATA_DIR, DETECTORS_FILE, ORG_ACCESS_FILE, REDIS_URL and
+GRAFANA_URL, REQUIRE_ID_TOKEN, TOKEN_ONLY_ROLE, DATA_DIR, DETECTORS_FILE, MAINTENANCE_FILE, ORG_ACCESS_FILE, REDIS_URL and
 REPLICA_ID (scale-out), limits and LOG_LEVEL.`;
 
 /** `tidemark serve`: runs until SIGTERM or SIGINT, then shuts down gracefully. */

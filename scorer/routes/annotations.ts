@@ -1,4 +1,9 @@
-import { type AnnotationRegion, instantSchema, recordIdSchema } from '@tidemark/core';
+import {
+  type AnnotationRegion,
+  type AnnotationsResponse,
+  instantSchema,
+  recordIdSchema,
+} from '@tidemark/core';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { type AuthEnv, requireRole } from '../auth/middleware';
@@ -7,6 +12,7 @@ import { outputDatabase } from '../continuous/output';
 import type { AppDeps } from '../deps';
 import { validate } from '../http/validate';
 import { InfluxError } from '../influx';
+import { windowPeriods } from '../steering/maintenance';
 
 /** Query strings carry text: epoch ms arrive as digits. */
 const instant = z.preprocess(
@@ -18,12 +24,17 @@ const querySchema = z
   .strict()
   .refine((q) => q.from < q.to, { message: '`from` must be before `to`', path: ['from'] });
 
-/** `GET /annotations?from&to[&detector]`: regions the org's continuous detectors wrote. */
+/**
+ * `GET /annotations?from&to[&detector]`: regions the org's continuous detectors wrote, the marks
+ * on them and where maintenance windows covering them were open.
+ */
 export function annotationRoutes({
   detectors,
   access,
   config,
-}: Pick<AppDeps, 'detectors' | 'access' | 'config'>) {
+  marks,
+  maintenance,
+}: Pick<AppDeps, 'detectors' | 'access' | 'config' | 'marks' | 'maintenance'>) {
   return new Hono<AuthEnv>().get(
     '/annotations',
     requireRole('Viewer'),
@@ -47,7 +58,27 @@ export function annotationRoutes({
           if (!(error instanceof InfluxError && error.kind === 'not-found')) throw error;
         }
       }
-      return c.json({ regions: regions.sort((a, b) => a.start - b.start) });
+      const ids = new Set(definitions.map((d) => d.id));
+      const marked = (await marks.list(owner.orgId, { from, to })).filter((m) => ids.has(m.detector));
+      const windows = (await maintenance.definitionsOf(owner.orgId)).filter((w) => w.enabled);
+      const periods: AnnotationsResponse['maintenance'] = definitions.flatMap((d) =>
+        windows
+          .filter((w) => w.scope.detector === undefined || w.scope.detector === d.id)
+          .flatMap((w) =>
+            windowPeriods(w, from, to).map((p) => ({
+              window: w.id,
+              ...(w.name ? { name: w.name } : {}),
+              ...p,
+              detectorName: d.id,
+              series: w.scope.series,
+            })),
+          ),
+      );
+      return c.json({
+        regions: regions.sort((a, b) => a.start - b.start),
+        marks: marked,
+        maintenance: periods.sort((a, b) => a.from - b.from),
+      });
     },
   );
 }

@@ -182,7 +182,7 @@ describe('continuous detectors API', () => {
       body: { lateWindow: 'soon' },
     });
     expect(invalid.status).toBe(400);
-    expect((await invalid.json()).errors[0]).toMatchObject({ path: 'lateWindow' });
+    expect(((await invalid.json()) as { errors: unknown[] }).errors[0]).toMatchObject({ path: 'lateWindow' });
     expect(
       (await h.call('PATCH', '/api/v1/detectors/cpu-a', { role: 'Editor', body: { id: 'x' } })).status,
     ).toBe(400);

@@ -11,6 +11,7 @@ import { InfluxClient, quoteIdentifier } from '../influx';
 import type { LinePoint } from '../influx/line-protocol';
 import { createLogger } from '../log';
 import { createServices } from '../services';
+import type { ProvisionedWindow } from '../steering/maintenance';
 import {
   createSigningKey,
   grafanaClaims,
@@ -40,6 +41,7 @@ export interface Harness {
 export interface HarnessOptions {
   env?: Record<string, string>;
   provisioned?: ProvisionedDetector[];
+  provisionedWindows?: ProvisionedWindow[];
   /** ORG_ACCESS_FILE's text (YAML), written into the data dir's parent for this harness. */
   orgAccess?: string;
   /** The continuous detectors' clock; pin it where a test counts the intervals a run writes. */
@@ -65,6 +67,7 @@ export async function startHarness(influxd: InfluxdInstance, options: HarnessOpt
   });
   const deps = await createServices(config, createLogger('silent'), {
     ...(options.provisioned ? { provisioned: options.provisioned } : {}),
+    ...(options.provisionedWindows ? { provisionedWindows: options.provisionedWindows } : {}),
     ...(options.now ? { now: options.now } : {}),
   });
   const app = createApp(deps) as unknown as Hono;

@@ -136,6 +136,7 @@ export const annotationsResponseSchema = z.object({
   /** Where maintenance windows covering a detector were open in the range. */
   maintenance: z.array(annotationMaintenanceSchema),
 });
+export type AnnotationsResponse = z.infer<typeof annotationsResponseSchema>;
 
 /** Schema look-ups for the query editor answer `{ values }`. */
 export const schemaValuesResponseSchema = z.object({

@@ -46,7 +46,7 @@ export const maintenanceScheduleSchema = z.discriminatedUnion('type', [
   z
     .object({
       type: z.literal('cron'),
-      cron: z.string().min(9).max(128),
+      cron: z.string().min(1).max(128),
       duration: durationSchema,
       timezone: timeZoneSchema.default('UTC'),
     })
