@@ -1,4 +1,4 @@
-import { matchRoute, roleAllows } from '../../tests/grafana-routes';
+import { type GrafanaRole, matchRoute, roleAllows } from '../../tests/grafana-routes';
 import { fakeBackend } from '../test/fakes';
 import { ScorerClient } from './api';
 import pluginJson from './plugin.json';
@@ -6,24 +6,37 @@ import pluginJson from './plugin.json';
 const PROXY = '/api/datasources/proxy/uid/tm';
 
 /**
- * Every call the data source and the Models page make goes through one of plugin.json's routes, as
+ * Every call the data source and the app page make goes through one of plugin.json's routes, as
  * Grafana's data-source proxy picks them (its documented contract: method, path prefix, reqRole; see
- * tests/grafana-routes.ts), and a Viewer may make it: panels, editors and the Models page only read.
+ * tests/grafana-routes.ts), and the route asks for exactly the role the page shows the action to:
+ * Viewers read and score, Editors change, Admins delete.
  */
 describe('ScorerClient calls through the plugin.json routes', () => {
   const backend = fakeBackend({});
   const client = new ScorerClient(PROXY, () => backend.backend);
-  const calls: Array<[string, () => Promise<unknown>]> = [
-    ['score', () => client.score({} as never)],
-    ['schema', () => client.schema('tag-values', { database: 'db', measurement: 'cpu', key: 'host' })],
-    ['annotations', () => client.annotations(0, 1)],
-    ['models', () => client.models()],
-    ['jobs', () => client.jobs()],
-    ['detectors', () => client.detectors()],
-    ['probe', () => client.probe('/readyz')],
+  const definition = { id: 'cpu', query: {} } as never;
+  const calls: Array<[string, GrafanaRole, () => Promise<unknown>]> = [
+    ['score', 'Viewer', () => client.score({} as never)],
+    [
+      'schema',
+      'Viewer',
+      () => client.schema('tag-values', { database: 'db', measurement: 'cpu', key: 'host' }),
+    ],
+    ['annotations', 'Viewer', () => client.annotations(0, 1)],
+    ['models', 'Viewer', () => client.models()],
+    ['jobs', 'Viewer', () => client.jobs()],
+    ['detectors', 'Viewer', () => client.detectors()],
+    ['probe', 'Viewer', () => client.probe('/readyz')],
+    ['train', 'Editor', () => client.train({} as never)],
+    ['rollback', 'Editor', () => client.rollback('m1', 2)],
+    ['createDetector', 'Editor', () => client.createDetector(definition)],
+    ['replaceDetector', 'Editor', () => client.replaceDetector(definition)],
+    ['deleteModel', 'Admin', () => client.deleteModel('m1')],
+    ['deleteDetector', 'Admin', () => client.deleteDetector('cpu')],
   ];
+  const below: Record<GrafanaRole, GrafanaRole | null> = { Viewer: null, Editor: 'Viewer', Admin: 'Editor' };
 
-  it.each(calls)('%s uses a route a Viewer may use, which keeps its path', async (_name, call) => {
+  it.each(calls)('%s uses a route for %s, which keeps its path', async (_name, role, call) => {
     backend.requests.length = 0;
     await call().catch(() => undefined);
     expect(backend.requests).toHaveLength(1);
@@ -32,7 +45,8 @@ describe('ScorerClient calls through the plugin.json routes', () => {
     const proxyPath = request.url.slice(PROXY.length + 1);
     const route = matchRoute(pluginJson.routes, request.method ?? 'GET', proxyPath);
     expect(route).not.toBeNull();
-    expect(roleAllows(route!, 'Viewer')).toBe(true);
+    expect(roleAllows(route!, role)).toBe(true);
+    if (below[role]) expect(roleAllows(route!, below[role]!)).toBe(false);
     // The scorer sees the path after `scorer`, whichever route carried it.
     const upstream = route!.url + proxyPath.slice(route!.path.length);
     expect(upstream).toBe(`{{ .JsonData.scorerUrl }}${proxyPath.slice('scorer'.length)}`);

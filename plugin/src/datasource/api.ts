@@ -9,10 +9,13 @@ import {
   type AnnotationRegion,
   annotationsResponseSchema,
   type ContinuousDetector,
+  type ContinuousDetectorInput,
+  continuousDetectorSchema,
   detectorsResponseSchema,
   type Job,
   jobSchema,
   type ModelSummary,
+  modelSummarySchema,
   modelsResponseSchema,
   type Problem,
   problemSchema,
@@ -20,6 +23,7 @@ import {
   type ScoreResponse,
   schemaValuesResponseSchema,
   scoreResponseSchema,
+  type TrainRequest,
 } from '@tidemark/core';
 import { lastValueFrom } from 'rxjs';
 import { z } from 'zod';
@@ -82,9 +86,50 @@ export class ScorerClient {
     return parse(jobsResponseSchema, await this.request('GET', '/api/v1/jobs'), 'GET /api/v1/jobs').jobs;
   }
 
+  /** Starts a training job (Editor); it runs in the background, poll `jobs()` for its progress. */
+  async train(request: TrainRequest): Promise<Job> {
+    return parse(
+      jobSchema,
+      await this.request('POST', '/api/v1/models', { data: request }),
+      'POST /api/v1/models',
+    );
+  }
+
+  /** Makes a kept version of a model current again (Editor). */
+  async rollback(modelId: string, version: number): Promise<ModelSummary> {
+    const path = `/api/v1/models/${encodeURIComponent(modelId)}/rollback`;
+    return parse(modelSummarySchema, await this.request('POST', path, { data: { version } }), `POST ${path}`);
+  }
+
+  /** Deletes a model with all its versions (Admin). */
+  async deleteModel(modelId: string): Promise<void> {
+    await this.request('DELETE', `/api/v1/models/${encodeURIComponent(modelId)}`);
+  }
+
   async detectors(): Promise<ContinuousDetector[]> {
     const body = await this.request('GET', '/api/v1/detectors');
     return parse(detectorsResponseSchema, body, 'GET /api/v1/detectors').detectors;
+  }
+
+  /** Creates a continuous detector (Editor). */
+  async createDetector(definition: ContinuousDetectorInput): Promise<ContinuousDetector> {
+    const body = await this.request('POST', '/api/v1/detectors', { data: definition });
+    return parse(continuousDetectorSchema, body, 'POST /api/v1/detectors');
+  }
+
+  /** Replaces a continuous detector's whole definition (Editor); `enabled: false` pauses it. */
+  async replaceDetector(definition: ContinuousDetectorInput): Promise<ContinuousDetector> {
+    const path = `/api/v1/detectors/${encodeURIComponent(definition.id)}`;
+    return parse(
+      continuousDetectorSchema,
+      await this.request('PUT', path, { data: definition }),
+      `PUT ${path}`,
+    );
+  }
+
+  /** Deletes a continuous detector and its checkpoint (Admin); what it wrote stays in InfluxDB. */
+  async deleteDetector(id: string): Promise<void> {
+    await this.request('DELETE', `/api/v1/detectors/${encodeURIComponent(id)}`);
   }
 
   /** Raw call for health checks: resolves with the status instead of throwing on HTTP errors. */
@@ -98,7 +143,7 @@ export class ScorerClient {
   }
 
   private async request(
-    method: 'GET' | 'POST',
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
     path: string,
     options: { data?: unknown; params?: Record<string, string>; requestId?: string } = {},
   ): Promise<unknown> {
@@ -111,7 +156,7 @@ export class ScorerClient {
           data: options.data,
           params: options.params,
           requestId: options.requestId,
-          headers: method === 'POST' ? { 'Content-Type': 'application/json' } : undefined,
+          headers: options.data !== undefined ? { 'Content-Type': 'application/json' } : undefined,
           showErrorAlert: false,
           showSuccessAlert: false,
         }),

@@ -1,4 +1,4 @@
-import { render, screen, waitFor } from '@testing-library/react';
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import type { ContinuousDetector, Job, ModelSummary } from '@tidemark/core';
 import React from 'react';
 import { TEST_IDS } from '../../constants/tests';
@@ -6,6 +6,7 @@ import { fakeBackend } from '../../test/fakes';
 import { ModelsPage } from './ModelsPage';
 
 let backend: ReturnType<typeof fakeBackend>;
+let orgRole = 'Viewer';
 
 jest.mock('@grafana/runtime', () => ({
   ...jest.requireActual('@grafana/runtime'),
@@ -13,6 +14,16 @@ jest.mock('@grafana/runtime', () => ({
   getDataSourceSrv: () => ({ getList: () => [{ uid: 'tm', name: 'Tidemark' }] }),
   PluginPage: ({ children }: { children: React.ReactNode }) => <div>{children}</div>,
   DataSourcePicker: () => <div>picker</div>,
+  getTemplateSrv: () => ({ getVariables: () => [], replace: (text: string) => text }),
+  config: {
+    bootData: {
+      user: {
+        get orgRole() {
+          return orgRole;
+        },
+      },
+    },
+  },
 }));
 
 const query = {
@@ -76,35 +87,125 @@ const detector: ContinuousDetector = {
   detector: { id: 'ensemble', params: {} },
   output: { measurement: 'tidemark_anomaly' },
   enabled: true,
-  provisioned: true,
+  provisioned: false,
   status: 'failing',
   scoredUntil: T,
   lastRunAt: T,
   lastError: 'InfluxDB timed out',
 };
 
-describe('ModelsPage', () => {
-  it('lists models, training jobs with a progress bar, and continuous detectors with status', async () => {
-    backend = fakeBackend({
-      'GET /api/v1/models': { body: { models: [model] } },
-      'GET /api/v1/jobs': { body: { jobs: [job('running', 0.42), job('failed', 0.1)] } },
-      'GET /api/v1/detectors': { body: { detectors: [detector] } },
-    });
-    render(<ModelsPage />);
-    expect(await screen.findByText('cpu usage_user {host=a}')).toBeInTheDocument();
-    expect(screen.getByText('ready')).toBeInTheDocument();
-    expect(screen.getByText('of 3 kept')).toBeInTheDocument();
+const routes = () => ({
+  'GET /api/v1/models': { body: { models: [model] } },
+  'GET /api/v1/jobs': { body: { jobs: [job('running', 0.42), job('failed', 0.1)] } },
+  'GET /api/v1/detectors': {
+    body: { detectors: [detector, { ...detector, id: 'file', name: 'From file', provisioned: true }] },
+  },
+  'PUT /api/v1/detectors/cpu-watch': { body: { ...detector, enabled: false, status: 'disabled' } },
+  'DELETE /api/v1/detectors/cpu-watch': { status: 204, body: undefined },
+  'POST /api/v1/models/m1/rollback': { body: { ...model, version: 2 } },
+});
 
+const openTraining = () => fireEvent.click(screen.getByText('Models and training'));
+const writes = () => backend.requests.filter((r) => r.method !== 'GET');
+
+// Rendering Grafana's components is slow on a busy machine; this is no speed check.
+jest.setTimeout(30_000);
+
+describe('ModelsPage', () => {
+  beforeEach(() => {
+    backend = fakeBackend(routes());
+  });
+
+  it('shows a Viewer the detectors, models and jobs, and no action at all', async () => {
+    orgRole = 'Viewer';
+    render(<ModelsPage />);
+    expect(await screen.findByText('CPU watch')).toBeInTheDocument();
+    expect(screen.getByTestId(TEST_IDS.app.role)).toHaveTextContent('Signed in as Viewer: read only');
+    expect(screen.getByText('(provisioned)')).toBeInTheDocument();
+    expect(screen.getAllByText('failing')).toHaveLength(2);
+    expect(screen.getAllByText('InfluxDB timed out')).toHaveLength(2);
+    expect(screen.queryByRole('button', { name: /New detector|Edit|Pause|Delete/ })).toBeNull();
+
+    openTraining();
+    expect(await screen.findByText('cpu usage_user {host=a}')).toBeInTheDocument();
+    expect(screen.getByText('of 3 kept')).toBeInTheDocument();
     const bar = screen.getByTestId(TEST_IDS.app.jobProgress);
     expect(bar).toHaveAttribute('aria-valuenow', '42');
     expect(screen.getByText('42%')).toBeInTheDocument();
     expect(screen.getByText('epoch 2 of 5')).toBeInTheDocument();
     expect(screen.getByText('failed')).toBeInTheDocument();
+    expect(screen.queryByTestId(TEST_IDS.app.trainForm)).toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: 'Show versions' }));
+    expect(within(screen.getByTestId(TEST_IDS.app.versions)).getByText('(current)')).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: /Roll back|Delete/ })).toBeNull();
+    expect(writes()).toEqual([]);
+  });
 
-    expect(screen.getByText('CPU watch')).toBeInTheDocument();
-    expect(screen.getByText('(provisioned)')).toBeInTheDocument();
-    expect(screen.getByText('failing')).toBeInTheDocument();
-    expect(screen.getByText('InfluxDB timed out')).toBeInTheDocument();
+  it('lets an Editor pause a detector (its whole definition, enabled false) and roll back, not delete', async () => {
+    orgRole = 'Editor';
+    render(<ModelsPage />);
+    const row = (await screen.findByText('CPU watch')).closest('tr')!;
+    // Provisioned detectors are read-only: only the API-defined one has buttons.
+    expect(screen.getAllByRole('button', { name: 'Pause' })).toHaveLength(1);
+    expect(screen.queryByRole('button', { name: /Delete/ })).toBeNull();
+    fireEvent.click(within(row as HTMLElement).getByRole('button', { name: 'Pause' }));
+    await waitFor(() => expect(writes()).toHaveLength(1));
+    const { id, name, query: q, interval, lag, maxBackfill, detector: spec, output } = detector;
+    expect(writes()[0]).toMatchObject({
+      method: 'PUT',
+      url: expect.stringMatching(/\/detectors\/cpu-watch$/),
+    });
+    expect(writes()[0]!.data).toEqual({
+      id,
+      name,
+      query: q,
+      interval,
+      lag,
+      maxBackfill,
+      detector: { id: 'ensemble', params: { sensitivity: 'medium' } },
+      output,
+      enabled: false,
+    });
+    expect(spec.id).toBe('ensemble');
+
+    openTraining();
+    expect(await screen.findByTestId(TEST_IDS.app.trainForm)).toBeInTheDocument();
+    fireEvent.click(screen.getByRole('button', { name: 'Show versions' }));
+    expect(screen.queryByRole('button', { name: 'Roll back to v3' })).toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: 'Roll back to v1' }));
+    await waitFor(() => expect(writes()).toHaveLength(2));
+    expect(writes()[1]).toMatchObject({ method: 'POST', data: { version: 1 } });
+    expect(screen.queryByRole('button', { name: /Delete/ })).toBeNull();
+  });
+
+  it('lets an Admin delete a detector after confirming', async () => {
+    orgRole = 'Admin';
+    render(<ModelsPage />);
+    const row = (await screen.findByText('CPU watch')).closest('tr') as HTMLElement;
+    fireEvent.click(within(row).getByRole('button', { name: /Delete/ }));
+    expect(writes()).toEqual([]);
+    fireEvent.click(within(row).getByRole('button', { name: 'Delete' }));
+    await waitFor(() => expect(writes()).toHaveLength(1));
+    expect(writes()[0]).toMatchObject({
+      method: 'DELETE',
+      url: expect.stringMatching(/\/detectors\/cpu-watch$/),
+    });
+  });
+
+  it('shows the scorer’s refusal of an action', async () => {
+    orgRole = 'Editor';
+    backend = fakeBackend({
+      ...routes(),
+      'PUT /api/v1/detectors/cpu-watch': {
+        status: 400,
+        body: { type: 'x', title: 'Invalid request', status: 400, detail: 'interval: too short' },
+      },
+    });
+    render(<ModelsPage />);
+    fireEvent.click(await screen.findByRole('button', { name: 'Pause' }));
+    expect(await screen.findByTestId(TEST_IDS.app.actionError)).toHaveTextContent(
+      'Pausing cpu-watch: Invalid request: interval: too short',
+    );
   });
 
   it('shows the scorer’s error', async () => {

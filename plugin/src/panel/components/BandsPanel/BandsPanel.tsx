@@ -11,7 +11,7 @@ import { Legend } from '../Legend/Legend';
 import { Tooltip } from '../Tooltip/Tooltip';
 import { getStyles } from './BandsPanel.styles';
 import { UPlotChart } from './UPlotChart';
-import { useElementHeight } from './useElementHeight';
+import { useElementSize } from './useElementSize';
 
 type Props = PanelProps<BandsOptions>;
 
@@ -47,7 +47,7 @@ export function BandsPanel({
       colors: { ...allColors, series: allColors.series.filter((_, i) => shown[i]) },
     };
   }, [allSeries, allColors, hidden]);
-  const [legendRef, measuredLegend] = useElementHeight();
+  const [legendRef, { height: measuredLegend }] = useElementSize();
 
   const legendSize = options.showLegend ? Math.min(measuredLegend, height * 0.4) : 0;
   const plotHeight = Math.max(40, Math.floor(height - legendSize));
