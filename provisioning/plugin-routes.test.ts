@@ -47,7 +47,7 @@ describe('plugin.json routes', () => {
   it('send the scorer token on every route and declare a method and a reqRole for each', () => {
     expect(plugin.routes.length).toBeGreaterThan(0);
     for (const route of plugin.routes) {
-      expect(route.method).toMatch(/^(GET|POST|PUT|DELETE)$/);
+      expect(route.method).toMatch(/^(GET|POST|PUT|PATCH|DELETE)$/);
       expect(['Viewer', 'Editor', 'Admin']).toContain(route.reqRole);
       expect(route.url.startsWith('{{ .JsonData.scorerUrl }}')).toBe(true);
       expect(route.headers).toEqual([

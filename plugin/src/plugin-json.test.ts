@@ -93,13 +93,15 @@ describe('data source', () => {
     }
   });
 
-  it('lets Grafana refuse writes by role: reads Viewer, writes Editor, deletes Admin', () => {
+  it('lets Grafana refuse writes by role: reads Viewer, writes Editor, deletes Admin (marks: Editor)', () => {
     const roleOf = (path: string, method: string) =>
       datasource.routes.find((r) => r.path === path && r.method === method)?.reqRole;
     expect(roleOf('scorer', 'GET')).toBe('Viewer');
     expect(roleOf('scorer/api/v1/score', 'POST')).toBe('Viewer');
     expect(roleOf('scorer', 'POST')).toBe('Editor');
     expect(roleOf('scorer', 'PUT')).toBe('Editor');
+    expect(roleOf('scorer', 'PATCH')).toBe('Editor');
     expect(roleOf('scorer', 'DELETE')).toBe('Admin');
+    expect(roleOf('scorer/api/v1/marks', 'DELETE')).toBe('Editor');
   });
 });

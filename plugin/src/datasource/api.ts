@@ -6,7 +6,6 @@ import {
   isFetchError,
 } from '@grafana/runtime';
 import {
-  type AnnotationRegion,
   annotationsResponseSchema,
   type ContinuousDetector,
   type ContinuousDetectorInput,
@@ -29,6 +28,8 @@ import { lastValueFrom } from 'rxjs';
 import { z } from 'zod';
 
 const jobsResponseSchema = z.object({ jobs: z.array(jobSchema) });
+
+export type AnnotationsResponse = z.infer<typeof annotationsResponseSchema>;
 
 /** The proxy route in plugin.json: `<datasource proxy url>/scorer/...` reaches the scorer with the token added. */
 export const ROUTE_PATH = 'scorer';
@@ -70,10 +71,11 @@ export class ScorerClient {
     return parse(schemaValuesResponseSchema, body, `GET /api/v1/schema/${kind}`).values;
   }
 
-  async annotations(from: number, to: number, detector?: string): Promise<AnnotationRegion[]> {
+  /** Stored regions, marks and maintenance periods of the org's continuous detectors in [from, to). */
+  async annotations(from: number, to: number, detector?: string): Promise<AnnotationsResponse> {
     const params = definedOnly({ from: String(from), to: String(to), detector });
     const body = await this.request('GET', '/api/v1/annotations', { params });
-    return parse(annotationsResponseSchema, body, 'GET /api/v1/annotations').regions;
+    return parse(annotationsResponseSchema, body, 'GET /api/v1/annotations');
   }
 
   async models(): Promise<ModelSummary[]> {

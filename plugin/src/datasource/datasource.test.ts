@@ -222,7 +222,9 @@ describe('annotations', () => {
   });
 
   it('maps stored regions to region annotations (time, timeEnd, title, text, tags)', async () => {
-    const ds = setup({ 'GET /api/v1/annotations': { body: { regions: [region] } } });
+    const ds = setup({
+      'GET /api/v1/annotations': { body: { regions: [region], marks: [], maintenance: [] } },
+    });
     const target = query({ annotationSource: 'detectors', annotationDetector: 'cpu-watch', measurement: '' });
     const response = await lastValueFrom(ds.query(request([target])));
 
@@ -241,6 +243,46 @@ describe('annotations', () => {
     );
     expect(column('tags')).toEqual(['tidemark', 'robust', 'cpu-watch', 'host=a']);
     expect(frame.fields.find((f) => f.name === 'timeEnd')?.type).toBe(FieldType.time);
+  });
+
+  it('shows marks and maintenance periods as region annotations beside the regions', async () => {
+    const mark = {
+      id: 'mark-1',
+      detector: 'cpu-watch',
+      series: 'cpu usage_idle {host=a}',
+      kind: 'not-anomaly',
+      from: FROM + 60_000,
+      to: FROM + 300_000,
+      note: 'nightly batch',
+      createdAt: FROM,
+      createdBy: 'user:7',
+    };
+    const maintenance = {
+      window: 'patching',
+      name: 'Sunday patching',
+      from: FROM + 600_000,
+      to: FROM + 900_000,
+      detectorName: 'cpu-watch',
+      series: [],
+    };
+    const ds = setup({
+      'GET /api/v1/annotations': { body: { regions: [region], marks: [mark], maintenance: [maintenance] } },
+    });
+    const target = query({ annotationSource: 'detectors', measurement: '' });
+    const frame = (await lastValueFrom(ds.query(request([target])))).data[0] as DataFrame;
+    const column = (name: string) => frame.fields.find((f) => f.name === name)?.values;
+    expect(frame.length).toBe(3);
+    expect(column('time')).toEqual([region.start, mark.from, maintenance.from]);
+    expect(column('timeEnd')).toEqual([region.end, mark.to, maintenance.to]);
+    expect(column('title')?.slice(1)).toEqual([
+      'Marked not an anomaly: cpu usage_idle {host=a}',
+      'Maintenance: Sunday patching',
+    ]);
+    expect(column('text')?.[1]).toBe('nightly batch — marked by user:7 on continuous detector "cpu-watch"');
+    expect(column('tags')?.slice(1)).toEqual([
+      ['tidemark', 'mark', 'not-anomaly', 'cpu-watch'],
+      ['tidemark', 'maintenance', 'cpu-watch'],
+    ]);
   });
 
   it('can take regions from scoring the query instead', async () => {

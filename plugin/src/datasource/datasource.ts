@@ -84,8 +84,8 @@ export class DataSource extends DataSourceApi<TidemarkQuery, TidemarkOptions> {
     const from = request.range.from.valueOf();
     const to = request.range.to.valueOf();
     if (query.annotationSource === 'detectors') {
-      const regions = await this.client.annotations(from, to, query.annotationDetector || undefined);
-      return [annotationsFrame(regions, query.refId)];
+      const stored = await this.client.annotations(from, to, query.annotationDetector || undefined);
+      return [annotationsFrame(stored.regions, query.refId, stored)];
     }
     const expanded = expandMultiValues(query);
     const responses = await Promise.all(
