@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { type Job, jobSchema, type ParsedTrainRequest } from '@tidemark/core';
-import { encodeModel, trainModel } from '@tidemark/core/engine';
+import { type FitProgressSummary, type Job, jobSchema, type ParsedTrainRequest } from '@tidemark/core';
+import { encodeModel, type FitProgress, trainModel } from '@tidemark/core/engine';
 import type { OrgAccess } from '../access/org-access';
 import { limitProblem, ProblemError } from '../http/problem';
 import { readSeries } from '../influx/series-query';
@@ -104,6 +104,7 @@ export class Trainer {
       status: 'queued',
       progress: 0,
       message: 'Waiting for a training slot',
+      fit: null,
       createdAt: this.now(),
       startedAt: null,
       finishedAt: null,
@@ -263,6 +264,7 @@ export class Trainer {
         status: 'running',
         startedAt: this.now(),
         message: 'Reading the training data from InfluxDB',
+        fit: null,
       });
       const influx = access.client(orgId, request.query.database);
       const read = await readSeries(influx, request.query, request.range, request.intervalMs, { signal });
@@ -273,13 +275,16 @@ export class Trainer {
         throw new Error('InfluxDB returned no points for the query and range: nothing to train on');
       const models: string[] = [];
       let lastWrite = 0;
+      // Written from the progress callback; the last epoch stays on the job when it ends.
+      let lastFit = null as FitProgressSummary | null;
       for (const [index, one] of series.entries()) {
         const name = seriesName(request.query, one.tags);
-        const onProgress = (p: { epoch: number; epochs: number }) => {
+        const onProgress = (p: FitProgress) => {
+          lastFit = fitOf(name, p);
           if (this.now() - lastWrite < PROGRESS_WRITE_INTERVAL_MS) return;
           lastWrite = this.now();
           const progress = Math.min(0.99, (index + p.epoch / Math.max(1, p.epochs)) / series.length);
-          void update({ progress, message: `Training ${name}: epoch ${p.epoch}/${p.epochs}` });
+          void update({ progress, message: `Training ${name}: epoch ${p.epoch}/${p.epochs}`, fit: lastFit });
         };
         await update({
           progress: index / series.length,
@@ -325,6 +330,7 @@ export class Trainer {
         progress: 1,
         finishedAt: this.now(),
         models,
+        fit: lastFit && { ...lastFit, etaMs: 0 },
         message: `Trained ${models.length} model${models.length === 1 ? '' : 's'}`,
       });
       this.options.metrics?.trainings.inc({ status: 'succeeded' });
@@ -359,6 +365,11 @@ export class Trainer {
       );
     }
   }
+}
+
+/** The job's `fit` fields; a loss that is not a number (a diverged epoch) is reported as null. */
+function fitOf(series: string, { epoch, epochs, loss, etaMs }: FitProgress): FitProgressSummary {
+  return { series, epoch, epochs, loss: Number.isFinite(loss) ? loss : null, etaMs: Math.max(0, etaMs) };
 }
 
 function tooManyTrainings(what: string, limit: number): ProblemError {
