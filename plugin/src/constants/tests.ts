@@ -57,5 +57,6 @@ export const TEST_IDS = {
     detectorPreview: 'data-testid tidemark-app-detector-preview',
     detectorPreviewPlot: 'data-testid tidemark-app-detector-preview-plot',
     detectorSave: 'data-testid tidemark-app-detector-save',
+    jobFit: 'data-testid tidemark-app-job-fit',
   },
 } as const;

@@ -1,6 +1,7 @@
 import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { useStyles2 } from '@grafana/ui';
+import type { FitProgressSummary } from '@tidemark/core';
 import React from 'react';
 import { TEST_IDS } from '../../constants/tests';
 
@@ -8,13 +9,15 @@ interface Props {
   /** 0–1 */
   progress: number;
   label?: string;
+  /** The job's last reported epoch (detectors that train in epochs), shown under the bar. */
+  fit?: FitProgressSummary | null;
 }
 
-/** A training job's progress as an accessible bar with its percentage. */
-export function JobProgress({ progress, label = 'Training' }: Props) {
+/** A training job's progress as an accessible bar with its percentage, and its epoch, loss and ETA. */
+export function JobProgress({ progress, label = 'Training', fit }: Props) {
   const styles = useStyles2(getStyles);
   const percent = Math.round(Math.min(1, Math.max(0, progress)) * 100);
-  return (
+  const bar = (
     <div className={styles.wrap}>
       <div
         className={styles.track}
@@ -30,6 +33,29 @@ export function JobProgress({ progress, label = 'Training' }: Props) {
       <span className={styles.text}>{percent}%</span>
     </div>
   );
+  if (!fit) return bar;
+  return (
+    <div>
+      {bar}
+      <div className={styles.text} data-testid={TEST_IDS.app.jobFit}>
+        {fitText(fit)}
+      </div>
+    </div>
+  );
+}
+
+/** `Epoch 3/8 · loss 0.0123 · about 12 s left`. */
+export function fitText({ epoch, epochs, loss, etaMs }: FitProgressSummary): string {
+  const parts = [`Epoch ${epoch}/${epochs}`, `loss ${loss === null ? 'n/a' : loss.toPrecision(3)}`];
+  if (epoch < epochs && etaMs > 0) parts.push(`about ${durationText(etaMs)} left`);
+  return parts.join(' · ');
+}
+
+function durationText(ms: number): string {
+  const seconds = Math.ceil(ms / 1000);
+  if (seconds < 60) return `${seconds} s`;
+  const minutes = Math.round(seconds / 60);
+  return minutes < 60 ? `${minutes} min` : `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
 }
 
 const getStyles = (theme: GrafanaTheme2) => ({

@@ -64,6 +64,10 @@ const job = (status: Job['status'], progress: number): Job => ({
   status,
   progress,
   message: status === 'running' ? 'epoch 2 of 5' : '',
+  fit:
+    status === 'running'
+      ? { series: 'cpu usage_user {host=a}', epoch: 2, epochs: 5, loss: 0.01234, etaMs: 12_000 }
+      : null,
   createdAt: T,
   startedAt: T,
   finishedAt: null,
@@ -133,6 +137,10 @@ describe('ModelsPage', () => {
     expect(bar).toHaveAttribute('aria-valuenow', '42');
     expect(screen.getByText('42%')).toBeInTheDocument();
     expect(screen.getByText('epoch 2 of 5')).toBeInTheDocument();
+    // The job's fit fields, as GET /api/v1/jobs returns them, under the bar.
+    expect(screen.getByTestId(TEST_IDS.app.jobFit)).toHaveTextContent(
+      'Epoch 2/5 · loss 0.0123 · about 12 s left',
+    );
     expect(screen.getByText('failed')).toBeInTheDocument();
     expect(screen.queryByTestId(TEST_IDS.app.trainForm)).toBeNull();
     fireEvent.click(screen.getByRole('button', { name: 'Show versions' }));

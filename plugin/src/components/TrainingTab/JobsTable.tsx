@@ -33,7 +33,7 @@ export function JobsTable({ jobs }: { jobs: Job[] }) {
                 <td>{job.request.detector?.id ?? 'ensemble'}</td>
                 <td>
                   {isActiveJob(job) ? (
-                    <JobProgress progress={job.progress} label={`Training ${what}`} />
+                    <JobProgress progress={job.progress} label={`Training ${what}`} fit={job.fit} />
                   ) : (
                     <StatusBadge status={job.status} />
                   )}
