@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { type FitProgressSummary, type Job, jobSchema, type ParsedTrainRequest } from '@tidemark/core';
+import { type Job, type JobFit, jobSchema, type ParsedTrainRequest } from '@tidemark/core';
 import { encodeModel, type FitProgress, trainModel } from '@tidemark/core/engine';
 import type { OrgAccess } from '../access/org-access';
 import { limitProblem, ProblemError } from '../http/problem';
@@ -276,11 +276,11 @@ export class Trainer {
       const models: string[] = [];
       let lastWrite = 0;
       // Written from the progress callback; the last epoch stays on the job when it ends.
-      let lastFit = null as FitProgressSummary | null;
+      let lastFit = null as JobFit | null;
       for (const [index, one] of series.entries()) {
         const name = seriesName(request.query, one.tags);
         const onProgress = (p: FitProgress) => {
-          lastFit = fitOf(name, p);
+          lastFit = fitOf(p, lastFit);
           if (this.now() - lastWrite < PROGRESS_WRITE_INTERVAL_MS) return;
           lastWrite = this.now();
           const progress = Math.min(0.99, (index + p.epoch / Math.max(1, p.epochs)) / series.length);
@@ -367,9 +367,9 @@ export class Trainer {
   }
 }
 
-/** The job's `fit` fields; a loss that is not a number (a diverged epoch) is reported as null. */
-function fitOf(series: string, { epoch, epochs, loss, etaMs }: FitProgress): FitProgressSummary {
-  return { series, epoch, epochs, loss: Number.isFinite(loss) ? loss : null, etaMs: Math.max(0, etaMs) };
+/** The job's `fit` fields, or the previous ones for an epoch whose loss is not a number (diverged). */
+function fitOf({ epoch, epochs, loss, etaMs }: FitProgress, previous: JobFit | null): JobFit | null {
+  return Number.isFinite(loss) ? { epoch, epochs, loss, etaMs: Math.max(0, etaMs) } : previous;
 }
 
 function tooManyTrainings(what: string, limit: number): ProblemError {

@@ -29,20 +29,6 @@ export const JOB_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancel
 export const jobStatusSchema = z.enum(JOB_STATUSES);
 export type JobStatus = z.infer<typeof jobStatusSchema>;
 
-/** Where a fit that trains in epochs (the LSTM) is: the series being trained now, its last epoch. */
-export const fitProgressSchema = z.object({
-  /** Display name of the series being trained, e.g. `cpu usage_idle {host=a}`. */
-  series: z.string(),
-  /** Epochs run so far (1-based) and the most the fit runs (early stopping may end it sooner). */
-  epoch: z.number().int().nonnegative(),
-  epochs: z.number().int().positive(),
-  /** Mean training loss of the last epoch (Huber, on normalised values); null if it diverged. */
-  loss: z.number().nullable(),
-  /** Estimated milliseconds until this series' fit finishes. */
-  etaMs: z.number().nonnegative(),
-});
-export type FitProgressSummary = z.infer<typeof fitProgressSchema>;
-
 /** A training job (`GET /api/v1/jobs/:id`). Times are epoch ms. */
 export const jobSchema = z.object({
   id: z.string(),
@@ -52,11 +38,6 @@ export const jobSchema = z.object({
   progress: z.number().min(0).max(1),
   /** What the job is doing now, or why it failed. */
   message: z.string(),
-  /**
-   * The last epoch reported by a detector that trains in epochs (kept when the job ends); null
-   * for detectors that fit in one pass, and until the first epoch ends.
-   */
-  fit: fitProgressSchema.nullable().default(null),
   createdAt: z.number(),
   startedAt: z.number().nullable(),
   finishedAt: z.number().nullable(),
@@ -74,6 +55,8 @@ export const jobSchema = z.object({
   cancelRequested: z.boolean().optional(),
 });
 export type Job = z.infer<typeof jobSchema>;
+/** A job's last reported epoch (`Job['fit']` when there is one). */
+export type JobFit = NonNullable<Job['fit']>;
 
 export const modelVersionSummarySchema = z.object({
   version: z.number().int().positive(),

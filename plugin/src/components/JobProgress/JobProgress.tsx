@@ -1,7 +1,7 @@
 import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { useStyles2 } from '@grafana/ui';
-import type { FitProgressSummary } from '@tidemark/core';
+import type { JobFit } from '@tidemark/core';
 import React from 'react';
 import { TEST_IDS } from '../../constants/tests';
 
@@ -10,7 +10,7 @@ interface Props {
   progress: number;
   label?: string;
   /** The job's last reported epoch (detectors that train in epochs), shown under the bar. */
-  fit?: FitProgressSummary | null;
+  fit?: JobFit | null;
 }
 
 /** A training job's progress as an accessible bar with its percentage, and its epoch, loss and ETA. */
@@ -45,8 +45,8 @@ export function JobProgress({ progress, label = 'Training', fit }: Props) {
 }
 
 /** `Epoch 3/8 · loss 0.0123 · about 12 s left`. */
-export function fitText({ epoch, epochs, loss, etaMs }: FitProgressSummary): string {
-  const parts = [`Epoch ${epoch}/${epochs}`, `loss ${loss === null ? 'n/a' : loss.toPrecision(3)}`];
+export function fitText({ epoch, epochs, loss, etaMs }: JobFit): string {
+  const parts = [`Epoch ${epoch}/${epochs}`, `loss ${loss.toPrecision(3)}`];
   if (epoch < epochs && etaMs > 0) parts.push(`about ${durationText(etaMs)} left`);
   return parts.join(' · ');
 }

@@ -64,10 +64,7 @@ const job = (status: Job['status'], progress: number): Job => ({
   status,
   progress,
   message: status === 'running' ? 'epoch 2 of 5' : '',
-  fit:
-    status === 'running'
-      ? { series: 'cpu usage_user {host=a}', epoch: 2, epochs: 5, loss: 0.01234, etaMs: 12_000 }
-      : null,
+  fit: status === 'running' ? { epoch: 2, epochs: 5, loss: 0.01234, etaMs: 12_000 } : null,
   createdAt: T,
   startedAt: T,
   finishedAt: null,
