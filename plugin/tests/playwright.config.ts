@@ -1,12 +1,14 @@
 import { defineConfig } from '@playwright/test';
 
 /**
- * Browser tests of the real panel and editors on the harness page (tests/harness), in Debian's
- * Chromium: Grafana itself cannot run on our machines, and Playwright's own browser download is off.
+ * Browser tests of the real panel and editors on the harness page (tests/harness) and of the built
+ * plugin/dist (built once per run by build-dist.ts), in Debian's Chromium: Grafana itself cannot run
+ * on our machines, and Playwright's own browser download is off.
  */
 export default defineConfig({
   testDir: '.',
   testMatch: '**/*.spec.ts',
+  globalSetup: './build-dist.ts',
   outputDir: '../test-results',
   timeout: 30_000,
   fullyParallel: false,

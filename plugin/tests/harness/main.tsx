@@ -4,38 +4,36 @@
  * `?view=panel|panel-plain|panel-empty|query-editor|config-editor&theme=dark|light&series=N`.
  */
 import {
-  applyFieldOverrides,
   createDataFrame,
   createTheme,
   type DataFrame,
   type DataQueryRequest,
   type DataSourceInstanceSettings,
-  type DataSourceSettings,
   dateTime,
   FieldType,
-  getDefaultTimeRange,
-  LoadingState,
-  type PanelProps,
   ThemeContext,
 } from '@grafana/data';
 import { setBackendSrv, setTemplateSrv } from '@grafana/runtime';
 import { GlobalStyles } from '@grafana/ui';
 import React, { useState } from 'react';
 import { createRoot } from 'react-dom/client';
-import { from, lastValueFrom, of } from 'rxjs';
+import { from, lastValueFrom } from 'rxjs';
 import { ConfigEditor } from '../../src/datasource/components/ConfigEditor/ConfigEditor';
 import { QueryEditor } from '../../src/datasource/components/QueryEditor/QueryEditor';
 import { DataSource } from '../../src/datasource/datasource';
 import { framesFromResponse } from '../../src/datasource/frames';
-import {
-  DEFAULT_QUERY,
-  type TidemarkOptions,
-  type TidemarkQuery,
-  type TidemarkSecureOptions,
-} from '../../src/datasource/types';
+import { DEFAULT_QUERY, type TidemarkQuery } from '../../src/datasource/types';
 import { BandsPanel } from '../../src/panel/components/BandsPanel/BandsPanel';
 import { type BandsOptions, DEFAULT_OPTIONS } from '../../src/panel/types';
 import { fixtureResponse, START } from './fixture';
+import {
+  CONFIG_SETTINGS,
+  DATASOURCE_SETTINGS,
+  EDITED_QUERY,
+  panelProps,
+  schemaBackendSrv,
+  templateSrv,
+} from './stand-ins';
 
 const params = new URLSearchParams(window.location.search);
 const view = params.get('view') ?? 'panel';
@@ -50,28 +48,10 @@ const height = Number(params.get('height') ?? 420);
   score: theme.visualization.getColorByName(DEFAULT_OPTIONS.scoreColor),
 };
 
-// Grafana's services, answered in the browser: the schema lists the query editor asks the scorer for.
-const SCHEMA: Record<string, string[]> = {
-  databases: ['telegraf', 'metrics'],
-  measurements: ['cpu', 'mem', 'disk'],
-  fields: ['usage_user', 'usage_system', 'usage_idle'],
-  'tag-keys': ['host', 'dc'],
-  'tag-values': ['web-1', 'web-2', 'web-3'],
-};
-const fakeBackendSrv = {
-  fetch: (request: { url: string }) => {
-    const kind = request.url.split('/schema/')[1] ?? '';
-    return of({ data: { values: SCHEMA[kind] ?? [] }, status: 200, ok: true });
-  },
-};
+// Grafana's services, answered in the browser.
 // The end-to-end view talks to the real scorer through the proxy stand-in that serves this page.
-setBackendSrv((view === 'e2e' ? browserBackendSrv() : fakeBackendSrv) as never);
-setTemplateSrv({
-  getVariables: () => [{ name: 'host', type: 'custom' }],
-  replace: (text?: string) => text ?? '',
-  containsTemplate: () => false,
-  updateTimeRange: () => {},
-} as never);
+setBackendSrv((view === 'e2e' ? browserBackendSrv() : schemaBackendSrv) as never);
+setTemplateSrv(templateSrv as never);
 
 function panelFrames(): DataFrame[] {
   if (view === 'panel-empty') return [];
@@ -92,65 +72,22 @@ function panelFrames(): DataFrame[] {
 }
 
 function PanelView() {
-  const [timeRange] = useState(getDefaultTimeRange());
-  const series = applyFieldOverrides({
-    data: panelFrames(),
-    fieldConfig: { defaults: {}, overrides: [] },
-    replaceVariables: (value: string) => value,
-    theme,
-    timeZone: 'utc',
-  });
   const options: BandsOptions = { ...DEFAULT_OPTIONS, ...JSON.parse(params.get('options') ?? '{}') };
-  const props = {
-    id: 1,
-    data: { series, state: LoadingState.Done, timeRange },
-    timeRange,
-    timeZone: 'utc',
-    options,
-    fieldConfig: { defaults: {}, overrides: [] },
-    width,
-    height,
-    transparent: false,
-    renderCounter: 0,
-    title: 'CPU',
-    eventBus: undefined,
-    onOptionsChange: () => {},
-    onFieldConfigChange: () => {},
-    replaceVariables: (value: string) => value,
-    onChangeTimeRange: (range: { from: number; to: number }) => {
-      (window as unknown as { lastZoom: unknown }).lastZoom = range;
-    },
-  } as unknown as PanelProps<BandsOptions>;
+  const props = panelProps(panelFrames(), options, { width, height }, theme, (range) => {
+    (window as unknown as { lastZoom: unknown }).lastZoom = range;
+  });
   return <BandsPanel {...props} />;
 }
 
 function QueryEditorView() {
-  const datasource = new DataSource({
-    uid: 'tm',
-    url: '/api/datasources/proxy/uid/tm',
-    jsonData: {},
-  } as DataSourceInstanceSettings<never>);
-  const [query, setQuery] = useState<TidemarkQuery>({
-    ...DEFAULT_QUERY,
-    refId: 'A',
-    database: 'telegraf',
-    measurement: 'cpu',
-    field: 'usage_user',
-    tags: [{ key: 'host', operator: '=', value: '$host' }],
-  });
+  const datasource = new DataSource(DATASOURCE_SETTINGS);
+  const [query, setQuery] = useState<TidemarkQuery>(EDITED_QUERY);
   (window as unknown as { query: TidemarkQuery }).query = query;
   return <QueryEditor datasource={datasource} query={query} onChange={setQuery} onRunQuery={() => {}} />;
 }
 
 function ConfigEditorView() {
-  const [options, setOptions] = useState<DataSourceSettings<TidemarkOptions, TidemarkSecureOptions>>({
-    id: 1,
-    uid: 'tm',
-    name: 'Tidemark',
-    jsonData: { scorerUrl: 'http://scorer:8080' },
-    secureJsonFields: { token: true },
-    secureJsonData: {},
-  } as unknown as DataSourceSettings<TidemarkOptions, TidemarkSecureOptions>);
+  const [options, setOptions] = useState(CONFIG_SETTINGS);
   (window as unknown as { settings: unknown }).settings = options;
   return <ConfigEditor options={options} onOptionsChange={setOptions} />;
 }
@@ -220,26 +157,7 @@ function EndToEndView() {
     });
   }, []);
   if (!state.done) return <div>Scoring…</div>;
-  const series = applyFieldOverrides({
-    data: state.frames,
-    fieldConfig: { defaults: {}, overrides: [] },
-    replaceVariables: (value: string) => value,
-    theme,
-    timeZone: 'utc',
-  });
-  const timeRange = getDefaultTimeRange();
-  const props = {
-    id: 2,
-    data: { series, state: LoadingState.Done, timeRange },
-    timeRange,
-    timeZone: 'utc',
-    options: DEFAULT_OPTIONS,
-    fieldConfig: { defaults: {}, overrides: [] },
-    width,
-    height,
-    onChangeTimeRange: () => {},
-    replaceVariables: (value: string) => value,
-  } as unknown as PanelProps<BandsOptions>;
+  const props = panelProps(state.frames, DEFAULT_OPTIONS, { width, height }, theme);
   return <BandsPanel {...props} />;
 }
 
