@@ -1,4 +1,4 @@
-import { continuousDetectorInputSchema, scoreRequestSchema } from '@tidemark/core';
+import { continuousDetectorInputSchema, singleFieldScoreRequestSchema } from '@tidemark/core';
 import { coveringDetector } from './overlay';
 
 const query = { database: 'metrics', measurement: 'cpu', field: 'value', groupBy: ['host'] };
@@ -10,7 +10,7 @@ const definition = continuousDetectorInputSchema.parse({
   detector: { id: 'robust', params: { trainingWindow: '1d', sensitivity: 'high' } },
 });
 const request = (change: Record<string, unknown> = {}) =>
-  scoreRequestSchema.parse({
+  singleFieldScoreRequestSchema.parse({
     query,
     range: { from: 0, to: 3_600_000 },
     intervalMs: 60_000,

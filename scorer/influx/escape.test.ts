@@ -1,6 +1,27 @@
 import { LineProtocolError } from './errors';
-import { epochMsLiteral, qualifiedMeasurement, quoteIdentifier, quoteString } from './escape';
+import { epochMsLiteral, qualifiedMeasurement, quoteIdentifier, quoteString, regexLiteral } from './escape';
 import { escapeKey, escapeMeasurement, formatLine, quoteStringField } from './line-protocol';
+
+describe('regex literals', () => {
+  it.each([
+    ['^web-\\d+$', '/^web-\\d+$/'],
+    ['a/b', '/a\\x2Fb/'],
+    ['a\\/b', '/a\\x2Fb/'],
+    ['a\\\\/b', '/a\\\\\\x2Fb/'],
+    ['ends\\\\', '/ends\\\\(?:)/'],
+    ['line\nbreak', '/line\\nbreak/'],
+    ['\\Qa/b\\c\\E', '/\\Qa\\E\\x2F\\Qb\\E\\\\\\Qc\\E/'],
+    ['it\'s "q"', '/it\'s "q"/'],
+  ])('%j → %s: no backslash before a slash, no slash but the delimiters', (pattern, literal) => {
+    expect(regexLiteral(pattern)).toBe(literal);
+    expect(literal.slice(1, -1)).not.toMatch(/\/|\\$|\n/);
+  });
+
+  it('refuses a lone trailing backslash and what InfluxQL cannot express', () => {
+    expect(() => regexLiteral('a\\')).toThrow(/lone backslash/);
+    expect(() => regexLiteral('a\rb')).toThrow(/carriage return/);
+  });
+});
 
 describe('InfluxQL quoting', () => {
   it.each([

@@ -47,6 +47,42 @@ export function quoteString(text: string): string {
   return `'${escapeQuoted(text, "'")}'`;
 }
 
+/**
+ * `/pattern/`: a regex literal for `=~` / `!~`. InfluxQL's scanner reads `\/` as `/`, ends the
+ * literal at any other `/` and refuses a raw newline; everything else, backslashes included,
+ * reaches Go's regexp package as is. So every `/` (bare or written `\/`) becomes `\x2F` and every
+ * newline `\n`, which RE2 reads the same (inside `\Q…\E` they are written outside the quote), and
+ * a pattern ending in a backslash gets an empty group: no backslash ever precedes a `/`, so the
+ * literal ends exactly where it was meant to, whatever the pattern.
+ */
+export function regexLiteral(pattern: string): string {
+  checkExpressible(pattern, 'regex');
+  const chars = [...pattern];
+  const outside = (ch: string) => (ch === '/' ? '\\x2F' : ch === '\n' ? '\\n' : null);
+  let out = '';
+  let quoted = false;
+  for (let i = 0; i < chars.length; i++) {
+    const ch = chars[i]!;
+    const next = chars[i + 1];
+    if (quoted) {
+      if (ch === '\\' && next === 'E') {
+        out += '\\E';
+        quoted = false;
+        i++;
+      } else if (ch === '\\') out += '\\E\\\\\\Q';
+      else out += outside(ch) === null ? ch : `\\E${outside(ch)}\\Q`;
+    } else if (ch === '\\') {
+      if (next === undefined) {
+        throw new InfluxError('bad-query', `regex ${JSON.stringify(pattern)} ends with a lone backslash`);
+      }
+      out += outside(next) ?? `\\${next}`;
+      quoted = next === 'Q';
+      i++;
+    } else out += outside(ch) ?? ch;
+  }
+  return `/${out.endsWith('\\') ? `${out}(?:)` : out}/`;
+}
+
 /** `"db"."rp"."m"`, or `"db".."m"` for the database's default retention policy. */
 export function qualifiedMeasurement(
   database: string,

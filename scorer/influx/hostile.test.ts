@@ -3,6 +3,7 @@
  * protocol can carry it) and read back with built queries, which must select exactly the
  * intended series — never another one, never an error, never a second statement.
  */
+import { escapeRegex } from '@tidemark/core';
 import { useInfluxd } from '../test/influxd';
 import { InfluxClient } from './client';
 import { LineProtocolError } from './errors';
@@ -85,6 +86,22 @@ describe.each(HOSTILE.map((value, index) => ({ value, index })))(
       expect(series.map((s) => s.tags.host).sort()).toEqual(HOSTILE.filter((v) => v !== value).sort());
     });
 
+    it('as an escaped, anchored `=~` regex: selects exactly its own series; `!~` excludes it', async () => {
+      const pattern = `^${escapeRegex(value)}$`;
+      const query = (operator: '=~' | '!~') => ({
+        database: 'hostile',
+        measurement: 'cpu',
+        field: 'v',
+        tags: [{ key: 'host', operator, value: pattern }],
+        groupBy: ['host'],
+      });
+      expect(await readSeries(client, query('=~'), RANGE, 60_000)).toEqual([
+        { tags: { host: value }, points: [[T0, index]] },
+      ]);
+      const others = await readSeries(client, query('!~'), RANGE, 60_000);
+      expect(others.map((s) => s.tags.host).sort()).toEqual(HOSTILE.filter((v) => v !== value).sort());
+    });
+
     it('as database, measurement, field and tag key: written, listed and read back', async () => {
       const [created] = await client.query(`CREATE DATABASE ${quoteIdentifier(value)}`);
       const database = INVALID_DATABASE_NAME.test(value) ? `names_${index}` : value;
@@ -145,6 +162,57 @@ describe.each(INEXPRESSIBLE.map((value) => ({ value })))('inexpressible string $
     expect(() =>
       formatLine({ measurement: 'cpu', tags: { host: value }, fields: { v: 1 }, time: T0 }),
     ).toThrow(LineProtocolError);
+  });
+});
+
+/**
+ * Regexes as users write them, each with what it must select. None may end the `/…/` literal
+ * early: what follows in the query (another filter here) must still apply.
+ */
+const REGEXES: [pattern: string, hosts: string[]][] = [
+  ['^/regex', ['/regex.*/']],
+  ['^\\/regex\\.\\*\\/$', ['/regex.*/']],
+  ['^back\\\\slash$', ['back\\slash']],
+  ['^double\\\\\\\\', ['double\\\\back']],
+  ['^\\Q/regex.*/\\E$', ['/regex.*/']],
+  ['^\\Qback\\slash\\E$', ['back\\slash']],
+  ['^it\'s|say "hi"', ["it's", 'say "hi"']],
+  ['(?i)^PLAIN$', ['plain']],
+  ['/ OR time > 0 OR host =~ /.*', []],
+  ['x\\\\', []],
+];
+
+it.each(REGEXES)(
+  'regex %j selects exactly %j, and the filters after it still apply',
+  async (pattern, hosts) => {
+    const query = {
+      database: 'hostile',
+      measurement: 'cpu',
+      field: 'v',
+      tags: [{ key: 'host', operator: '=~' as const, value: pattern }],
+      groupBy: ['host'],
+    };
+    const series = await readSeries(client, query, RANGE, 60_000);
+    expect(series.map((s) => s.tags.host).sort()).toEqual([...hosts].sort());
+    const narrowed = {
+      ...query,
+      tags: [...query.tags, { key: 'host', operator: '!=' as const, value: hosts[0] ?? '' }],
+    };
+    const rest = await readSeries(client, narrowed, RANGE, 60_000);
+    expect(rest.map((s) => s.tags.host).sort()).toEqual(hosts.slice(1).sort());
+  },
+);
+
+it("passes InfluxDB's own regex error on as a bad query", async () => {
+  const query = {
+    database: 'hostile',
+    measurement: 'cpu',
+    field: 'v',
+    tags: [{ key: 'host', operator: '=~' as const, value: '(?=look)ahead' }],
+  };
+  await expect(readSeries(client, query, RANGE, 60_000)).rejects.toMatchObject({
+    kind: 'bad-query',
+    status: 400,
   });
 });
 

@@ -1,7 +1,15 @@
-import type { Points, seriesQuerySchema, TimeRange, tagFilterSchema } from '@tidemark/core';
+import {
+  type Aggregation,
+  isDerivative,
+  isRegexOperator,
+  type Points,
+  type seriesQuerySchema,
+  type TimeRange,
+  type tagFilterSchema,
+} from '@tidemark/core';
 import type { z } from 'zod';
 import type { InfluxClient, InfluxSeries, RequestOptions } from './client';
-import { epochMsLiteral, qualifiedMeasurement, quoteIdentifier, quoteString } from './escape';
+import { epochMsLiteral, qualifiedMeasurement, quoteIdentifier, quoteString, regexLiteral } from './escape';
 
 /** A `SeriesQuery` with or without its defaults applied (tags, groupBy, aggregation, operator). */
 export type SeriesQueryInput = z.input<typeof seriesQuerySchema>;
@@ -13,24 +21,32 @@ export interface ReadSeries {
   points: Points;
 }
 
+/** `"t"::tag = 'v'`, or `"t"::tag =~ /re/` for a regex filter. */
+function tagCondition(filter: TagFilterInput): string {
+  const operator = filter.operator ?? '=';
+  const operand = isRegexOperator(operator) ? regexLiteral(filter.value) : quoteString(filter.value);
+  return `${quoteIdentifier(filter.key)}::tag ${operator} ${operand}`;
+}
+
 /**
- * `WHERE` conditions for tag filters. `=` filters on the same key are OR-ed (host is a or b);
- * everything else is AND-ed. `::tag` keeps a field of the same name from being matched instead.
+ * `WHERE` conditions for tag filters. `=` and `=~` filters on the same key are OR-ed (host is a
+ * or b, or matches /^web/); everything else is AND-ed. `::tag` keeps a field of the same name from
+ * being matched instead.
  */
 export function tagConditions(filters: readonly TagFilterInput[]): string[] {
-  const equalsByKey = new Map<string, string[]>();
+  const matchesByKey = new Map<string, string[]>();
   const conditions: string[] = [];
   for (const filter of filters) {
-    const condition = `${quoteIdentifier(filter.key)}::tag ${filter.operator ?? '='} ${quoteString(filter.value)}`;
-    if ((filter.operator ?? '=') !== '=') {
+    const condition = tagCondition(filter);
+    if (filter.operator === '!=' || filter.operator === '!~') {
       conditions.push(condition);
       continue;
     }
-    const group = equalsByKey.get(filter.key) ?? [];
+    const group = matchesByKey.get(filter.key) ?? [];
     group.push(condition);
-    equalsByKey.set(filter.key, group);
+    matchesByKey.set(filter.key, group);
   }
-  const equals = [...equalsByKey.values()].map((group) =>
+  const equals = [...matchesByKey.values()].map((group) =>
     group.length > 1 ? `(${group.join(' OR ')})` : group[0]!,
   );
   return [...equals, ...conditions];
@@ -39,7 +55,8 @@ export function tagConditions(filters: readonly TagFilterInput[]): string[] {
 /**
  * The InfluxQL for one scoring query:
  * `SELECT mean("f"::field) FROM "db"."rp"."m" WHERE time >= …ms AND time < …ms AND "t"::tag = 'v'
- *  GROUP BY time(…ms), "t"::tag fill(none)`.
+ *  GROUP BY time(…ms), "t"::tag fill(none)`; `non_negative_derivative(last("f"::field), 1s)` for
+ * a counter's rate.
  */
 export function buildSeriesQuery(query: SeriesQueryInput, range: TimeRange, intervalMs: number): string {
   if (!Number.isSafeInteger(intervalMs) || intervalMs <= 0) {
@@ -54,10 +71,15 @@ export function buildSeriesQuery(query: SeriesQueryInput, range: TimeRange, inte
     ...(query.groupBy ?? []).map((key) => `${quoteIdentifier(key)}::tag`),
   ];
   return (
-    `SELECT ${aggregation}(${quoteIdentifier(query.field)}::field) ` +
+    `SELECT ${selection(aggregation, `${quoteIdentifier(query.field)}::field`)} ` +
     `FROM ${qualifiedMeasurement(query.database, query.retentionPolicy, query.measurement)} ` +
     `WHERE ${where} GROUP BY ${groupBy.join(', ')} fill(none)`
   );
+}
+
+/** `mean("f"::field)`; a derivative is per second, of each interval's last value (a counter's reading). */
+function selection(aggregation: Aggregation, field: string): string {
+  return isDerivative(aggregation) ? `${aggregation}(last(${field}), 1s)` : `${aggregation}(${field})`;
 }
 
 /** Turns InfluxDB's series (columns `time`, `<aggregation>`) into points; non-numbers become gaps. */

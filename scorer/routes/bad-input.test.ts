@@ -69,10 +69,16 @@ const CASES: Case[] = [
   ['an unknown field', 'POST', '/api/v1/score', { ...score, sql: 'DROP DATABASE metrics' }],
   ['an unknown query field', 'POST', '/api/v1/score', { ...score, query: { ...query, where: '1=1' } }],
   [
-    'a regex operator',
+    'a regex that does not parse',
     'POST',
     '/api/v1/score',
-    { ...score, query: { ...query, tags: [{ key: 'host', operator: '=~', value: '/.*/' }] } },
+    { ...score, query: { ...query, tags: [{ key: 'host', operator: '=~', value: '(/.*/' }] } },
+  ],
+  [
+    'an unknown tag operator',
+    'POST',
+    '/api/v1/score',
+    { ...score, query: { ...query, tags: [{ key: 'host', operator: '~=', value: 'a' }] } },
   ],
   [
     'an aggregation with arguments',

@@ -1,4 +1,9 @@
-import { type ParsedScoreRequest, type ScoreResponse, scoreRequestSchema } from '@tidemark/core';
+import {
+  type ParsedScoreRequest,
+  requestsPerField,
+  type ScoreResponse,
+  scoreRequestSchema,
+} from '@tidemark/core';
 import { Hono } from 'hono';
 import { type AuthEnv, requireRole } from '../auth/middleware';
 import { outputDatabase } from '../continuous/output';
@@ -9,6 +14,7 @@ import { jsonInParts } from '../http/json-in-parts';
 import { ProblemError } from '../http/problem';
 import { requireJsonContentType, validate } from '../http/validate';
 import { InfluxError } from '../influx';
+import { joinFieldResponses } from '../scoring/per-field';
 
 /** A `Server-Timing` header value (W3C Server Timing): `influx;dur=41.2, engine;dur=38.0, …`. */
 function serverTiming(stages: [string, number][]): string {
@@ -60,11 +66,17 @@ export function scoreRoutes(
         metrics.scoreStageDuration.observe({ stage }, ms / 1000);
       };
       const { orgId } = c.get('caller');
-      const request = c.req.valid('json');
-      const response = await scoring.score(orgId, request, { signal: c.req.raw.signal, onStage });
-      const writtenStarted = performance.now();
-      await showWritten(deps, orgId, request, response, c.req.raw.signal);
-      onStage('written', performance.now() - writtenStarted);
+      const signal = c.req.raw.signal;
+      const perField = requestsPerField(c.req.valid('json'));
+      const responses: ScoreResponse[] = [];
+      for (const request of perField) {
+        const response = await scoring.score(orgId, request, { signal, onStage, capSeries: true });
+        const writtenStarted = performance.now();
+        await showWritten(deps, orgId, request, response, signal);
+        onStage('written', performance.now() - writtenStarted);
+        responses.push(response);
+      }
+      const response = joinFieldResponses(responses, config.limits.maxSeries);
       const points = response.series.reduce((sum, s) => sum + s.time.length, 0);
       metrics.pointsScored.inc({ source: 'influxdb' }, points);
       const encodeStarted = performance.now();

@@ -67,11 +67,33 @@ export interface ScoreOptions {
    * keep the query's identity, so its stored models and fits still apply.
    */
   narrow?: TagFilter[];
+  /**
+   * More series than MAX_SERIES: score the first MAX_SERIES (by tag values) and say so in a
+   * notice (a panel), instead of refusing the request (the default: a continuous detector must
+   * not drop series).
+   */
+  capSeries?: boolean;
 }
 
 export interface ScoringService {
   score(orgId: number, request: ParsedScoreRequest, options?: ScoreOptions): Promise<ScoreResponse>;
 }
+
+/** The first `max` series in tag order; a warning notice when that leaves some out. */
+function firstSeries(read: ReadSeries[], max: number, notices: Notice[]): ReadSeries[] {
+  if (read.length <= max) return read;
+  notices.push(seriesCappedNotice(read.length, max));
+  return [...read].sort((a, b) => compareText(tagsId(a.tags), tagsId(b.tags))).slice(0, max);
+}
+
+export function seriesCappedNotice(found: number, max: number): Notice {
+  return {
+    severity: 'warning',
+    text: `The query returns ${found} series; only the first ${max} (in tag-value order) were scored, as MAX_SERIES is ${max}. Add tag filters, narrow a regex or select fewer variable values to see the others.`,
+  };
+}
+
+const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 function tooManyPoints(points: number, limit: number, fix: string) {
   return limitProblem(
@@ -243,7 +265,7 @@ export function createScoringService(deps: ScoringDeps): ScoringService {
   }
 
   return {
-    async score(orgId, request, { signal, onStage, narrow } = {}) {
+    async score(orgId, request, { signal, onStage, narrow, capSeries = false } = {}) {
       const { range, intervalMs, query } = request;
       const readQuery = narrow ? { ...query, tags: [...query.tags, ...narrow] } : query;
       const influx = deps.access.client(orgId, query.database);
@@ -280,13 +302,14 @@ export function createScoringService(deps: ScoringDeps): ScoringService {
       }
       const readOptions = { parts: deps.readParts ?? 1, ...(signal ? { signal } : {}) };
       const readStarted = performance.now();
-      const read = await readSeries(
+      const allRead = await readSeries(
         influx,
         readQuery,
         { from: readFrom, to: range.to },
         intervalMs,
         readOptions,
       );
+      const read = capSeries ? firstSeries(allRead, deps.limits.maxSeries, notices) : allRead;
       await checkGroupByKeys(influx, query, read, signal);
       const mainReadMs = performance.now() - readStarted;
       let influxMs = mainReadMs;

@@ -10,6 +10,7 @@ export * from './maintenance';
 export * from './marks';
 export * from './models';
 export * from './query';
+export * from './regex';
 export * from './requests';
 export * from './score-scale';
 export * from './series';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { inexpressibleIn, invalidInDatabaseName } from './influx-text';
+import { regexProblem } from './regex';
 
 const sayable =
   (check: (text: string) => string | null, what: string) => (text: string, ctx: z.RefinementCtx) => {
@@ -25,18 +26,50 @@ export const databaseNameSchema = z
 
 const identifier = influxNameSchema;
 
+export const TAG_OPERATORS = ['=', '!=', '=~', '!~'] as const;
+export type TagOperator = (typeof TAG_OPERATORS)[number];
+/** `=~` and `!~` match the value as a regular expression (RE2, as InfluxDB reads it). */
+export const isRegexOperator = (operator: TagOperator | undefined) => operator === '=~' || operator === '!~';
+
 export const tagFilterSchema = z
   .object({
     key: identifier,
-    operator: z.enum(['=', '!=']).default('='),
-    value: z.string().max(1024).superRefine(sayable(inexpressibleIn, 'InfluxQL cannot express')),
+    operator: z.enum(TAG_OPERATORS).default('='),
+    /** A tag value, or for `=~`/`!~` a regex without the surrounding slashes, e.g. `^(web|db)-\d+$`. */
+    value: z.string().max(65_536).superRefine(sayable(inexpressibleIn, 'InfluxQL cannot express')),
   })
-  .strict();
+  .strict()
+  .superRefine((filter, ctx) => {
+    if (!isRegexOperator(filter.operator)) return;
+    const problem = regexProblem(filter.value);
+    if (problem) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['value'],
+        message: `is not a valid regular expression (${problem}); write it in RE2 syntax without the surrounding slashes, e.g. ^(web|db)-\\d+$`,
+      });
+    }
+  });
 export type TagFilter = z.infer<typeof tagFilterSchema>;
 
-export const AGGREGATIONS = ['mean', 'median', 'min', 'max', 'sum', 'count', 'last', 'first'] as const;
+/** What one interval's points become; the derivatives are per second, of each interval's last value. */
+export const AGGREGATIONS = [
+  'mean',
+  'median',
+  'min',
+  'max',
+  'sum',
+  'count',
+  'last',
+  'first',
+  'derivative',
+  'non_negative_derivative',
+] as const;
 export const aggregationSchema = z.enum(AGGREGATIONS);
 export type Aggregation = z.infer<typeof aggregationSchema>;
+/** Aggregations that compare an interval with the one before (counters: rate per second). */
+export const isDerivative = (aggregation: Aggregation | undefined) =>
+  aggregation === 'derivative' || aggregation === 'non_negative_derivative';
 
 /** Which series to read from InfluxDB (through its v1 `/query` API). */
 export const seriesQuerySchema = z
@@ -54,3 +87,27 @@ export const seriesQuerySchema = z
   })
   .strict();
 export type SeriesQuery = z.infer<typeof seriesQuerySchema>;
+
+/** Most fields one score request may ask for. */
+export const MAX_FIELDS = 16;
+
+/**
+ * A score request's query: one `field`, or several `fields` of the measurement scored alike (one
+ * series per field and tag set). The scorer scores each field as its own single-field query.
+ */
+export const scoreQuerySchema = seriesQuerySchema
+  .extend({
+    field: identifier.optional(),
+    fields: z.array(identifier).min(1).max(MAX_FIELDS).optional(),
+  })
+  .strict()
+  .superRefine((query, ctx) => {
+    if ((query.field === undefined) === (query.fields === undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['field'],
+        message: 'give either `field` (one field) or `fields` (a list of fields), not both or neither',
+      });
+    }
+  });
+export type ScoreQuery = z.infer<typeof scoreQuerySchema>;

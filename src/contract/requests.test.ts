@@ -1,8 +1,10 @@
 import {
   instantSchema,
+  requestsPerField,
   scorePointsRequestSchema,
   scoreRequestSchema,
   scoreResponseSchema,
+  singleFieldScoreRequestSchema,
   timeRangeSchema,
 } from './requests';
 import { CONTRACT_VERSION } from './version';
@@ -96,8 +98,41 @@ describe('scoreRequestSchema', () => {
     ['an empty measurement', { query: { ...query, measurement: '' }, range, intervalMs: 60_000 }],
     ['an inverted range', { query, range: { from: range.to, to: range.from }, intervalMs: 60_000 }],
     ['a missing range', { query, intervalMs: 60_000 }],
+    ['neither field nor fields', { query: { ...query, field: undefined }, range, intervalMs: 60_000 }],
+    [
+      'an empty fields list',
+      { query: { ...query, field: undefined, fields: [] }, range, intervalMs: 60_000 },
+    ],
+    [
+      'a regex filter that does not parse',
+      {
+        query: { ...query, tags: [{ key: 'host', operator: '=~', value: 'a[' }] },
+        range,
+        intervalMs: 60_000,
+      },
+    ],
   ])('rejects %s', (_name, request) => {
     expect(scoreRequestSchema.safeParse(request).success).toBe(false);
+  });
+
+  it('accepts RE2 spellings JavaScript lacks (flags, named groups) in a regex filter', () => {
+    for (const value of ['(?i)^web', '(?P<n>a)|(?s:b.c)', '^\\Qa.b\\E$']) {
+      const tags = [{ key: 'host', operator: '=~', value }];
+      expect(
+        scoreRequestSchema.safeParse({ query: { ...query, tags }, range, intervalMs: 60_000 }).success,
+      ).toBe(true);
+    }
+  });
+
+  it('splits a several-field request into one single-field request per field, in order, once each', () => {
+    const request = scoreRequestSchema.parse({
+      query: { ...query, field: undefined, fields: ['b', 'a', 'b'] },
+      range,
+      intervalMs: 60_000,
+    });
+    const perField = requestsPerField(request);
+    expect(perField.map((one) => one.query.field)).toEqual(['b', 'a']);
+    for (const one of perField) expect(singleFieldScoreRequestSchema.parse(one)).toEqual(one);
   });
 });
 

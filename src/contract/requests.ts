@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { detectorSpecSchema } from './detectors';
-import { seriesQuerySchema } from './query';
+import { type SeriesQuery, scoreQuerySchema, seriesQuerySchema } from './query';
 import { noticeSchema, pointsSchema, scoredSeriesSchema } from './series';
 import { durationMsSchema, epochMsSchema, MAX_TIME_MS, MIN_TIME_MS } from './time-bounds';
 
@@ -19,18 +19,29 @@ export const timeRangeSchema = z
   .refine((range) => range.from < range.to, { message: '`from` must be before `to`', path: ['from'] });
 export type TimeRange = z.infer<typeof timeRangeSchema>;
 
-/** `POST /api/v1/score`: score a series read from InfluxDB. */
-export const scoreRequestSchema = z
-  .object({
-    query: seriesQuerySchema,
-    range: timeRangeSchema,
-    /** Grafana's `$__interval` in milliseconds: points are aggregated to this step. */
-    intervalMs: durationMsSchema,
-    detector: detectorSpecSchema.default({ id: 'ensemble', params: {} }),
-  })
-  .strict();
+const scoreRequestShape = {
+  range: timeRangeSchema,
+  /** Grafana's `$__interval` in milliseconds: points are aggregated to this step. */
+  intervalMs: durationMsSchema,
+  detector: detectorSpecSchema.default({ id: 'ensemble', params: {} }),
+};
+
+/** `POST /api/v1/score`: score a series read from InfluxDB (one or several fields). */
+export const scoreRequestSchema = z.object({ query: scoreQuerySchema, ...scoreRequestShape }).strict();
 export type ScoreRequest = z.input<typeof scoreRequestSchema>;
-export type ParsedScoreRequest = z.output<typeof scoreRequestSchema>;
+
+/** A score request for one field: what the scoring service works on (see `requestsPerField`). */
+export const singleFieldScoreRequestSchema = z
+  .object({ query: seriesQuerySchema, ...scoreRequestShape })
+  .strict();
+export type ParsedScoreRequest = z.output<typeof singleFieldScoreRequestSchema>;
+
+/** One single-field request per field asked for, in the order asked. */
+export function requestsPerField(request: z.output<typeof scoreRequestSchema>): ParsedScoreRequest[] {
+  const { fields, field, ...query } = request.query;
+  const names = fields ?? [field as string];
+  return [...new Set(names)].map((name) => ({ ...request, query: { ...query, field: name } as SeriesQuery }));
+}
 
 /** `POST /api/v1/score/points`: score points sent in the body (no InfluxDB). */
 export const scorePointsRequestSchema = z
