@@ -9,6 +9,8 @@ export const TEST_IDS = {
     database: 'data-testid tidemark-query-database',
     measurement: 'data-testid tidemark-query-measurement',
     field: 'data-testid tidemark-query-field',
+    moreFields: 'data-testid tidemark-query-more-fields',
+    alias: 'data-testid tidemark-query-alias',
     aggregation: 'data-testid tidemark-query-aggregation',
     addTag: 'data-testid tidemark-query-add-tag',
     tagKey: 'data-testid tidemark-query-tag-key',

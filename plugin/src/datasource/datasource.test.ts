@@ -103,7 +103,7 @@ describe('query', () => {
     expect(response.errors).toBeUndefined();
   });
 
-  it('interpolates template variables in every field and fans out multi-value tag variables', async () => {
+  it('interpolates every field; several tag values are one request grouped by the tag', async () => {
     const ds = setup(
       { 'POST /api/v1/score': { body: scoreResponse() } },
       { db: 'telegraf', m: 'cpu', f: 'usage_idle', host: ['a', 'b'], by: 'dc', det: 'robust', win: '7d' },
@@ -124,14 +124,40 @@ describe('query', () => {
         ]),
       ),
     );
-    expect(bodies()).toHaveLength(2);
-    expect(
-      bodies().map((b) => (b as { query: { tags: Array<{ value: string }> } }).query.tags[0]?.value),
-    ).toEqual(['a', 'b']);
+    expect(bodies()).toHaveLength(1);
     expect(bodies()[0]).toMatchObject({
-      query: { database: 'telegraf', measurement: 'cpu', field: 'usage_idle', groupBy: ['dc'] },
+      query: {
+        database: 'telegraf',
+        measurement: 'cpu',
+        field: 'usage_idle',
+        tags: [{ key: 'host', operator: '=~', value: '^(a|b)$' }],
+        groupBy: ['dc', 'host'],
+      },
       detector: { id: 'robust', params: { trainingWindow: '7d' } },
     });
+  });
+
+  it('several fields (a multi-value field variable) are one request with `fields`', async () => {
+    const ds = setup({ 'POST /api/v1/score': { body: scoreResponse() } }, { f: ['user', 'system'] });
+    await lastValueFrom(ds.query(request([query({ field: '$f' })])));
+    const body = bodies()[0] as { query: Record<string, unknown> };
+    expect(body.query.fields).toEqual(['user', 'system']);
+    expect(body.query).not.toHaveProperty('field');
+  });
+
+  it('names frames by the alias: $tag_<key>, $measurement, $col', async () => {
+    const response = scoreResponse();
+    response.series[0]!.name = 'cpu usage_idle {host=a}';
+    response.series[0]!.tags = { host: 'a' };
+    const ds = setup({ 'POST /api/v1/score': { body: response } });
+    const result = await lastValueFrom(
+      ds.query(
+        request([
+          query({ measurement: 'cpu', field: 'usage_idle', alias: '$tag_host [[m]] $col $tag_none' }),
+        ]),
+      ),
+    );
+    expect((result.data[0] as DataFrame).name).toBe('a cpu usage_idle $tag_none');
   });
 
   it('migrates saved queries of the pre-release shape before sending them', async () => {

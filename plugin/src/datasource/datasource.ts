@@ -10,6 +10,7 @@ import {
   type TestDataSourceResponse,
 } from '@grafana/data';
 import { from, type Observable } from 'rxjs';
+import { aliasedTitle } from './alias';
 import { annotationsFrame, regionsFromResponse } from './annotations';
 import { ScorerClient } from './api';
 import { AnnotationsQueryEditor } from './components/AnnotationsQueryEditor/AnnotationsQueryEditor';
@@ -17,7 +18,7 @@ import { framesFromResponse } from './frames';
 import { checkHealth } from './health';
 import { migrateQuery } from './migrate';
 import { toScoreRequest } from './request';
-import { expandMultiValues, interpolateQuery } from './template';
+import { interpolateQuery } from './template';
 import {
   DEFAULT_QUERY,
   type TidemarkOptions,
@@ -87,19 +88,15 @@ export class DataSource extends DataSourceApi<TidemarkQuery, TidemarkOptions> {
       const stored = await this.client.annotations(from, to, query.annotationDetector || undefined);
       return [annotationsFrame(stored.regions, query.refId, stored)];
     }
-    const expanded = expandMultiValues(query);
-    const responses = await Promise.all(
-      expanded.map((one, index) =>
-        this.client.score(
-          toScoreRequest(one, from, to, request.intervalMs),
-          `${request.requestId}_${query.refId}_${index}`,
-        ),
-      ),
+    // Several variable values are one request: the scorer gives each value its own series.
+    const response = await this.client.score(
+      toScoreRequest(query, from, to, request.intervalMs),
+      `${request.requestId}_${query.refId}`,
     );
     if (query.annotationSource === 'score') {
-      return [annotationsFrame(responses.flatMap(regionsFromResponse), query.refId)];
+      return [annotationsFrame(regionsFromResponse(response), query.refId)];
     }
-    return responses.flatMap((response) => framesFromResponse(response, query.refId));
+    return framesFromResponse(response, query.refId, aliasedTitle(query));
   }
 
   async metricFindQuery(

@@ -37,16 +37,24 @@ export function seriesTitle(series: Pick<ScoredSeries, 'name' | 'tags'>): string
 }
 
 /** One frame per scored series; response-level notices go on the first frame so Grafana shows them once. */
-export function framesFromResponse(response: ScoreResponse, refId: string): DataFrame[] {
+export function framesFromResponse(
+  response: ScoreResponse,
+  refId: string,
+  titleOf: (series: ScoredSeries) => string = seriesTitle,
+): DataFrame[] {
   const frames = response.series.map((series, index) =>
-    frameFromSeries(series, refId, index === 0 ? response.notices : []),
+    frameFromSeries(series, refId, index === 0 ? response.notices : [], titleOf(series)),
   );
   if (frames.length > 0) return frames;
   return [createDataFrame({ refId, fields: [], meta: { notices: response.notices.map(toGrafanaNotice) } })];
 }
 
-export function frameFromSeries(series: ScoredSeries, refId: string, extraNotices: Notice[] = []): DataFrame {
-  const title = seriesTitle(series);
+export function frameFromSeries(
+  series: ScoredSeries,
+  refId: string,
+  extraNotices: Notice[] = [],
+  title = seriesTitle(series),
+): DataFrame {
   const displayName = (column: string) => (column === FIELD.value ? title : `${title} ${column}`);
   const number = (name: keyof typeof FIELD, values: Array<number | null>, config: FieldConfig) => ({
     name,

@@ -18,7 +18,7 @@ export function toScoreRequest(
       database: query.database,
       ...(query.retentionPolicy ? { retentionPolicy: query.retentionPolicy } : {}),
       measurement: query.measurement,
-      field: query.field,
+      ...((query.fields?.length ?? 0) > 1 ? { fields: query.fields } : { field: query.field }),
       tags: query.tags.filter((tag) => tag.key !== ''),
       groupBy: query.groupBy,
       aggregation: query.aggregation,

@@ -16,10 +16,18 @@ export interface TidemarkQuery extends DataQuery {
   database: string;
   retentionPolicy?: string;
   measurement: string;
+  /** The (first) field; older dashboards and plugin versions read only this. */
   field: string;
+  /** Every field chosen when there are several (`field` is the first): one series per field. */
+  fields?: string[];
   aggregation: Aggregation | string;
   tags: TagFilter[];
   groupBy: string[];
+  /**
+   * Series name pattern, as Grafana's InfluxDB data source has it: `$tag_<key>` (or `[[tag_<key>]]`)
+   * a tag's value, `$measurement`/`$m` the measurement, `$field`/`$col` the field.
+   */
+  alias?: string;
   /** Detector id (`ensemble`, `robust`, …) or a variable holding one. */
   detector: string;
   sensitivity: Sensitivity;

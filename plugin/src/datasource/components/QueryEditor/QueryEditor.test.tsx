@@ -103,6 +103,40 @@ describe('QueryEditor', () => {
     expect(onChange).toHaveBeenLastCalledWith(expect.objectContaining({ detector: 'lstm' }));
   });
 
+  it('adds more fields: `fields` lists all, `field` stays the first', async () => {
+    const { onChange } = setup({ database: 'telegraf', measurement: 'cpu', field: 'usage_idle' });
+    await choose(TEST_IDS.queryEditor.moreFields, 'usage_user');
+    expect(onChange).toHaveBeenLastCalledWith(
+      expect.objectContaining({ field: 'usage_idle', fields: ['usage_idle', 'usage_user'] }),
+    );
+  });
+
+  it('offers regex operators and the counter aggregations', async () => {
+    const { onChange } = setup({
+      database: 'telegraf',
+      measurement: 'cpu',
+      field: 'usage_idle',
+      tags: [{ key: 'host', operator: '=', value: 'a' }],
+    });
+    fireEvent.keyDown(within(screen.getByText('=').closest('div')!.parentElement!), { key: 'ArrowDown' });
+    fireEvent.click(await screen.findByText('=~'));
+    expect(onChange).toHaveBeenLastCalledWith(
+      expect.objectContaining({ tags: [{ key: 'host', operator: '=~', value: 'a' }] }),
+    );
+    await choose(TEST_IDS.queryEditor.aggregation, 'non_negative_derivative');
+    expect(onChange).toHaveBeenLastCalledWith(
+      expect.objectContaining({ aggregation: 'non_negative_derivative' }),
+    );
+  });
+
+  it('commits an alias on blur', () => {
+    const { onChange } = setup({ database: 'telegraf', measurement: 'cpu', field: 'usage_idle' });
+    const input = screen.getByTestId(TEST_IDS.queryEditor.alias);
+    fireEvent.change(input, { target: { value: '$tag_host $col' } });
+    fireEvent.blur(input);
+    expect(onChange).toHaveBeenLastCalledWith(expect.objectContaining({ alias: '$tag_host $col' }));
+  });
+
   it('commits a training window on blur and rejects a malformed one', async () => {
     const { onChange } = setup({ database: 'telegraf', measurement: 'cpu', field: 'usage_idle' });
     const input = screen.getByTestId(TEST_IDS.queryEditor.trainingWindow);

@@ -37,6 +37,12 @@ const DURATION = /^(\$\w+|\d+(ms|s|m|h|d|w))$/;
 
 const toOption = (value: string) => ({ label: value, value });
 
+/** The field and the others chosen with it: `fields` only when there is more than one. */
+function withFields(field: string, more: string[]): Pick<TidemarkQuery, 'field' | 'fields'> {
+  const others = more.filter((name) => name !== '' && name !== field);
+  return { field, fields: others.length > 0 ? [field, ...others] : undefined };
+}
+
 /** Series, tags and detector; runs the query on every change, like Grafana's own editors. */
 export function QueryEditor({ query: saved, datasource, onChange, onRunQuery }: Props) {
   const query = useMemo(() => migrateQuery(saved), [saved]);
@@ -63,6 +69,7 @@ export function QueryEditor({ query: saved, datasource, onChange, onRunQuery }: 
   );
   const schemaError = databases.error ?? measurements.error ?? fields.error ?? tagKeys.error;
 
+  const moreFields = (query.fields ?? []).slice(1);
   const update = (patch: Partial<TidemarkQuery>, run = true) => {
     onChange({ ...query, ...patch });
     if (run) onRunQuery();
@@ -109,10 +116,32 @@ export function QueryEditor({ query: saved, datasource, onChange, onRunQuery }: 
             options={fields.options}
             value={query.field}
             placeholder="Choose"
-            onChange={(field) => update({ field })}
+            onChange={(field) => update(withFields(field, moreFields))}
           />
         </InlineField>
-        <InlineField label="Aggregation" labelWidth={12} tooltip="How points are combined into each interval">
+        <InlineField label="and" labelWidth={5} tooltip="More fields, scored alike: one series per field">
+          <MultiSelect
+            data-testid={TEST_IDS.queryEditor.moreFields}
+            width={24}
+            allowCustomValue
+            options={fields.options}
+            value={moreFields.map(toOption)}
+            placeholder="no other field"
+            onChange={(options) =>
+              update(
+                withFields(
+                  query.field,
+                  options.map((o) => o.value ?? ''),
+                ),
+              )
+            }
+          />
+        </InlineField>
+        <InlineField
+          label="Aggregation"
+          labelWidth={12}
+          tooltip="How points are combined into each interval; derivative and non_negative_derivative: a counter's rate per second"
+        >
           <Select
             data-testid={TEST_IDS.queryEditor.aggregation}
             width={14}
@@ -147,6 +176,24 @@ export function QueryEditor({ query: saved, datasource, onChange, onRunQuery }: 
             value={query.groupBy.map(toOption)}
             placeholder="No grouping"
             onChange={(options) => update({ groupBy: options.map((o) => o.value ?? '').filter(Boolean) })}
+          />
+        </InlineField>
+      </InlineFieldRow>
+      <InlineFieldRow>
+        <InlineField
+          label="Alias"
+          labelWidth={14}
+          tooltip="Series name: $tag_<key> (a tag's value), $measurement, $col (the field); empty: cpu usage_idle {host=a}"
+        >
+          <Input
+            data-testid={TEST_IDS.queryEditor.alias}
+            width={40}
+            placeholder="e.g. $tag_host $col"
+            defaultValue={query.alias ?? ''}
+            onBlur={(event) => {
+              const alias = event.currentTarget.value.trim() || undefined;
+              if (alias !== query.alias) update({ alias });
+            }}
           />
         </InlineField>
       </InlineFieldRow>

@@ -1,6 +1,6 @@
 import type { SelectableValue } from '@grafana/data';
 import { Button, InlineField, Select, Stack } from '@grafana/ui';
-import type { TagFilter } from '@tidemark/core';
+import { isRegexOperator, type TagFilter, type TagOperator } from '@tidemark/core';
 import React from 'react';
 import { TEST_IDS } from '../../../constants/tests';
 import type { ScorerClient } from '../../api';
@@ -16,19 +16,21 @@ interface Props {
   onChange: (tags: TagFilter[]) => void;
 }
 
-const OPERATORS: Array<SelectableValue<'=' | '!='>> = [
+const OPERATORS: Array<SelectableValue<TagOperator>> = [
   { label: '=', value: '=' },
   { label: '!=', value: '!=' },
+  { label: '=~', value: '=~', description: 'matches the regex (RE2), e.g. ^web-\\d+$ or /^$host$/' },
+  { label: '!~', value: '!~', description: 'does not match the regex' },
 ];
 
-/** Tag equality filters, `key = value`; values are listed for the chosen key and may be variables. */
+/** Tag filters, `key = value` or `key =~ regex`; values are listed for the chosen key and may be variables. */
 export function TagFilters({ client, database, measurement, tagKeys, tags, onChange }: Props) {
   const replaceAt = (index: number, tag: TagFilter) => onChange(tags.map((t, i) => (i === index ? tag : t)));
   return (
     <InlineField
       label="Where"
       labelWidth={14}
-      tooltip="Tag filters; a multi-value variable gives one series per value"
+      tooltip="Tag filters; a multi-value variable (or All) in an = filter gives one series per value, in a regex filter (a|b)"
     >
       <Stack direction="row" gap={0.5} wrap="wrap" alignItems="center">
         {tags.map((tag, index) => (
@@ -92,7 +94,7 @@ function TagFilterRow({ client, database, measurement, tagKeys, tag, onChange, o
         loading={values.loading}
         options={values.options}
         value={tag.value}
-        placeholder="value"
+        placeholder={isRegexOperator(tag.operator) ? 'regex' : 'value'}
         onChange={(value) => onChange({ ...tag, value })}
       />
       <Button
