@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: Grafana's ${var} syntax is what these tests feed in
 /**
  * Grafana cannot run here: these tests follow Grafana's documented template-variable contract
  * (TemplateSrv.replace with a format function; "All" with and without a custom all value; the

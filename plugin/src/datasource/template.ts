@@ -29,6 +29,7 @@ const regexFormat = (value: string | string[]) => {
  * decides how values are joined (`{a,b}`, `(a|b)` or `a|b` would otherwise reach InfluxDB as text).
  */
 function withoutFormats(text: string): string {
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: Grafana's ${var} syntax, not a template literal
   return text.replace(/\$\{(\w+):[\w-]+\}/g, '${$1}').replace(/\[\[(\w+):[\w-]+\]\]/g, '[[$1]]');
 }
 
