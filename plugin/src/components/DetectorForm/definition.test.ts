@@ -33,6 +33,12 @@ describe('detector drafts', () => {
     expect(definitionOf(draftOf(stored))).toEqual(definition);
   });
 
+  it('refuse several fields in plain words: a detector scores one', () => {
+    const draft = draftOf(stored);
+    const query = { ...draft.query, fields: ['usage_user', 'usage_system'] };
+    expect(() => definitionOf({ ...draft, query })).toThrow(/scores one field/);
+  });
+
   it('pause by changing only `enabled`', () => {
     expect(definitionOf({ ...draftOf(stored), enabled: false })).toMatchObject({
       id: 'cpu-watch',

@@ -73,7 +73,13 @@ export function draftOf(detector: ContinuousDetector): DetectorDraft {
 /** The series query and detector spec of an editor query, or the query editor's plain-words error. */
 export function seriesAndDetector(query: TidemarkQuery): Pick<ContinuousDetectorInput, 'query' | 'detector'> {
   const { query: series, detector } = toScoreRequest(query, 0, 1, 60_000);
-  return { query: series, detector };
+  const { field, fields, ...rest } = series;
+  if (fields && fields.length > 1) {
+    throw new Error(
+      'A continuous detector scores one field: keep one, and make a detector for each other field.',
+    );
+  }
+  return { query: { ...rest, field: field ?? fields?.[0] ?? '' }, detector };
 }
 
 /** The API's definition for a draft; the scorer validates it again and answers problem+json. */
