@@ -22,6 +22,7 @@ describe('loadConfig', () => {
       server: { host: '0.0.0.0', port: 8080, tls: null },
       influx: {
         url: 'http://localhost:8086',
+        apiVersion: 1,
         auth: undefined,
         database: null,
         timeoutMs: 30_000,

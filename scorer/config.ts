@@ -2,7 +2,7 @@ import { availableParallelism, hostname } from 'node:os';
 import { z } from 'zod';
 import type { Role } from './auth/roles';
 import { issuePath } from './http/problem';
-import type { InfluxAuth } from './influx/client';
+import { defaultApiVersion, type InfluxApiVersion, type InfluxAuth } from './influx/client';
 
 /** Empty variables count as unset (compose files often pass `VAR=`). */
 const optional = <T extends z.ZodType>(schema: T) =>
@@ -41,6 +41,10 @@ export const envSchema = z.object({
   INFLUX_TOKEN: optional(z.string()),
   INFLUX_USERNAME: optional(z.string()),
   INFLUX_PASSWORD: optional(z.string()),
+  /** InfluxDB's major version (how its v1 query API is called); default 2 with INFLUX_TOKEN, else 1. */
+  INFLUX_VERSION: optional(
+    z.enum(['1', '2', '3'], { error: 'must be 1, 2 or 3 (the InfluxDB major version)' }),
+  ),
   /** Default database for written scores (continuous detectors) when a detector names none. */
   INFLUX_DATABASE: optional(z.string()),
   INFLUX_RETRIES: withDefault(int(0, 10), '2'),
@@ -114,6 +118,13 @@ function crossFieldIssues(env: Record<string, string | undefined>): Issue[] {
       message: 'set either INFLUX_TOKEN (2.x/3.x) or INFLUX_USERNAME and INFLUX_PASSWORD (1.x), not both',
     });
   }
+  if (set('INFLUX_TOKEN') && env.INFLUX_VERSION === '1') {
+    issues.push({
+      variable: 'INFLUX_VERSION',
+      message:
+        'InfluxDB 1.x has no tokens: set INFLUX_USERNAME and INFLUX_PASSWORD, or INFLUX_VERSION=2 or 3',
+    });
+  }
   if (set('INFLUX_USERNAME') !== set('INFLUX_PASSWORD')) {
     const missing = set('INFLUX_USERNAME') ? 'INFLUX_PASSWORD' : 'INFLUX_USERNAME';
     issues.push({ variable: missing, message: 'INFLUX_USERNAME and INFLUX_PASSWORD go together' });
@@ -138,6 +149,7 @@ export interface Config {
   influx: {
     url: string;
     auth: InfluxAuth | undefined;
+    apiVersion: InfluxApiVersion;
     database: string | null;
     timeoutMs: number;
     retries: number;
@@ -206,6 +218,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     influx: {
       url: e.INFLUX_URL,
       auth: influxAuth(e),
+      apiVersion: e.INFLUX_VERSION
+        ? (Number(e.INFLUX_VERSION) as InfluxApiVersion)
+        : defaultApiVersion(influxAuth(e)),
       database: e.INFLUX_DATABASE ?? null,
       timeoutMs: e.QUERY_TIMEOUT_MS,
       retries: e.INFLUX_RETRIES,

@@ -9,7 +9,7 @@ import { DetectorQueue } from './continuous/detector-queue';
 import { loadProvisionedDetectors, type ProvisionedDetector } from './continuous/provisioning';
 import { DetectorService } from './continuous/service';
 import type { AppDeps } from './deps';
-import { InfluxClient } from './influx';
+import { InfluxClient, type InfluxClientOptions } from './influx';
 import type { Logger } from './log';
 import { createMetrics } from './metrics';
 import { EnginePool } from './scoring/engine-pool';
@@ -36,12 +36,7 @@ export async function createServices(
   } = {},
 ): Promise<AppDeps> {
   const metrics = createMetrics();
-  const clientOptions = {
-    url: config.influx.url,
-    timeoutMs: config.influx.timeoutMs,
-    retries: config.influx.retries,
-    gzip: config.influx.gzip,
-  };
+  const clientOptions = influxClientOptions(config);
   const influx = new InfluxClient({ ...clientOptions, auth: config.influx.auth });
   const access = new OrgAccess(
     influx,
@@ -212,3 +207,14 @@ async function openStore(config: Config, logger: Logger): Promise<OpenedStore> {
 }
 
 const withSlash = (url: string) => (url.endsWith('/') ? url : `${url}/`);
+
+/** How the scorer talks to InfluxDB, credentials aside (each org's may differ: ORG_ACCESS_FILE). */
+export function influxClientOptions(config: Config): Omit<InfluxClientOptions, 'auth'> {
+  return {
+    url: config.influx.url,
+    apiVersion: config.influx.apiVersion,
+    timeoutMs: config.influx.timeoutMs,
+    retries: config.influx.retries,
+    gzip: config.influx.gzip,
+  };
+}

@@ -2,13 +2,28 @@ import { decode } from '@msgpack/msgpack';
 import { classifyQueryError, InfluxError, type InfluxErrorKind } from './errors';
 import { formatLine, type LinePoint } from './line-protocol';
 
-/** Token for InfluxDB 2.x/3.x (v1 compatibility API), or user/password for 1.x. */
+/** Token for InfluxDB 2.x/3.x (v1 compatibility API), or user/password for 1.x (or a 2.x v1 authorization). */
 export type InfluxAuth = { token: string } | { username: string; password: string };
+
+/**
+ * The InfluxDB major version, for how its v1 `/query` API is called (InfluxDB's documented API):
+ * 1 and 2 take `POST /query?db=&rp=&epoch=` with `q` in a form body (2.x maps `db`/`rp` to a
+ * bucket through its DBRP mappings), a token as `Authorization: Token …`; 3 takes
+ * `GET /query?db=&rp=&epoch=&q=` (`db` is the database, a bucket's name), a token as
+ * `Authorization: Bearer …`. A username and password go as `Authorization: Basic …` on all three.
+ */
+export type InfluxApiVersion = 1 | 2 | 3;
+
+/** The version when none is set: a token means 2.x, as before versions could be set. */
+export const defaultApiVersion = (auth: InfluxAuth | undefined): InfluxApiVersion =>
+  auth && 'token' in auth ? 2 : 1;
 
 export interface InfluxClientOptions {
   /** Base URL, e.g. `http://localhost:8086`. */
   url: string;
   auth?: InfluxAuth;
+  /** Default: `defaultApiVersion(auth)`. */
+  apiVersion?: InfluxApiVersion;
   /** Per-attempt time limit in ms. */
   timeoutMs?: number;
   /** Extra attempts after a network error or 5xx (never after a 4xx or a timeout). */
@@ -84,9 +99,12 @@ async function readBody(response: Response): Promise<unknown> {
   return response.json();
 }
 
-function authorizationHeader(auth: InfluxAuth | undefined): Record<string, string> {
+function authorizationHeader(
+  auth: InfluxAuth | undefined,
+  version: InfluxApiVersion,
+): Record<string, string> {
   if (!auth) return {};
-  if ('token' in auth) return { authorization: `Token ${auth.token}` };
+  if ('token' in auth) return { authorization: `${version === 3 ? 'Bearer' : 'Token'} ${auth.token}` };
   return { authorization: `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}` };
 }
 
@@ -148,26 +166,40 @@ export class InfluxClient {
 
   constructor(options: InfluxClientOptions) {
     this.url = options.url.replace(/\/+$/, '');
+    const apiVersion = options.apiVersion ?? defaultApiVersion(options.auth);
     this.options = {
+      apiVersion,
       timeoutMs: options.timeoutMs ?? DEFAULTS.timeoutMs,
       retries: options.retries ?? DEFAULTS.retries,
       retryBaseMs: options.retryBaseMs ?? DEFAULTS.retryBaseMs,
-      queryFormat: options.queryFormat ?? DEFAULTS.queryFormat,
+      // InfluxDB 3's v1 API documents JSON and CSV answers only.
+      queryFormat: options.queryFormat ?? (apiVersion === 3 ? 'json' : DEFAULTS.queryFormat),
       gzip: options.gzip ?? DEFAULTS.gzip,
     };
     // fetch asks for gzip unless told otherwise.
     const encoding = this.options.gzip ? 'gzip' : 'identity';
-    this.headers = { ...authorizationHeader(options.auth), 'accept-encoding': encoding };
+    this.headers = { ...authorizationHeader(options.auth, apiVersion), 'accept-encoding': encoding };
   }
 
-  /** Runs InfluxQL (POST, `epoch=ms`) and returns every statement's result, errors included. */
+  /**
+   * Runs InfluxQL (`epoch=ms`) and returns every statement's result, errors included. The
+   * parameters go in the URL and the text in a form body (as Grafana's InfluxDB data source posts
+   * it), or for 3.x everything in the URL of a GET (see `InfluxApiVersion`).
+   */
   async query(text: string, options: QueryOptions = {}): Promise<StatementResult[]> {
-    const form = new URLSearchParams({ q: text, epoch: 'ms' });
-    if (options.database) form.set('db', options.database);
-    if (options.retentionPolicy) form.set('rp', options.retentionPolicy);
+    const params = new URLSearchParams();
+    if (options.database) params.set('db', options.database);
+    if (options.retentionPolicy) params.set('rp', options.retentionPolicy);
+    params.set('epoch', 'ms');
+    const get = this.options.apiVersion === 3;
+    if (get) params.set('q', text);
     const headers = this.options.queryFormat === 'msgpack' ? { accept: MSGPACK } : undefined;
-    const init = { method: 'POST', body: form, ...(headers ? { headers } : {}) };
-    const response = await this.send('/query', init, options.signal, 'query');
+    const init = {
+      method: get ? 'GET' : 'POST',
+      ...(get ? {} : { body: new URLSearchParams({ q: text }) }),
+      ...(headers ? { headers } : {}),
+    };
+    const response = await this.send(`/query?${params}`, init, options.signal, 'query');
     const body = (await readBody(response)) as { results?: StatementResult[]; error?: string };
     if (body.error) throw new InfluxError(classifyQueryError(body.error), `InfluxDB: ${body.error}`, 200);
     return body.results ?? [];

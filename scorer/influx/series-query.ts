@@ -119,7 +119,9 @@ export async function readSeries(
   const read = await Promise.all(
     pieces.map(async (piece) => {
       const text = buildSeriesQuery(query, piece, intervalMs);
-      return toReadSeries(await client.querySeries(text, { ...options, database: query.database }));
+      // `db` and `rp` in the request too: 2.x/3.x find the bucket from them (DBRP mappings).
+      const target = { database: query.database, retentionPolicy: query.retentionPolicy };
+      return toReadSeries(await client.querySeries(text, { ...options, ...target }));
     }),
   );
   return read.length === 1 ? read[0]! : joinParts(read);
