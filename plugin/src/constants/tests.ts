@@ -3,6 +3,9 @@ export const TEST_IDS = {
   configEditor: {
     scorerUrl: 'data-testid tidemark-config-scorer-url',
     token: 'data-testid tidemark-config-token',
+    influxVersion: 'data-testid tidemark-config-influx-version',
+    influxOrg: 'data-testid tidemark-config-influx-org',
+    influxHelp: 'data-testid tidemark-config-influx-help',
   },
   queryEditor: {
     root: 'data-testid tidemark-query-editor',

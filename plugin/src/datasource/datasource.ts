@@ -31,9 +31,12 @@ import { listVariableValues } from './variables';
 export class DataSource extends DataSourceApi<TidemarkQuery, TidemarkOptions> {
   readonly client: ScorerClient;
   readonly annotations: AnnotationSupport<TidemarkQuery>;
+  /** The data source's settings (jsonData: no secrets), for the editors. */
+  readonly options: TidemarkOptions;
 
   constructor(instanceSettings: DataSourceInstanceSettings<TidemarkOptions>) {
     super(instanceSettings);
+    this.options = instanceSettings.jsonData ?? {};
     this.client = new ScorerClient(instanceSettings.url ?? '');
     this.annotations = {
       QueryEditor: AnnotationsQueryEditor,

@@ -59,7 +59,17 @@ export const DEFAULT_QUERY: Omit<TidemarkQuery, 'refId'> = {
 export interface TidemarkOptions extends DataSourceJsonData {
   /** Base URL of the scorer as Grafana's server reaches it, e.g. `http://scorer:8080`. */
   scorerUrl?: string;
+  /**
+   * The InfluxDB behind the scorer (its INFLUX_VERSION): names the editors' fields — a 2.x bucket
+   * through its DBRP-mapped database, a 3.x database. Informational; no InfluxDB credential is
+   * ever stored in Grafana (the scorer holds them).
+   */
+  influxVersion?: InfluxVersion;
+  /** 2.x: the organization whose buckets are mapped (shown in the editors' help, never sent). */
+  influxOrg?: string;
 }
+
+export type InfluxVersion = '1.x' | '2.x' | '3.x';
 
 /** Secrets (secureJsonData): write-only from the browser, decrypted only by Grafana's proxy. */
 export interface TidemarkSecureOptions {

@@ -62,4 +62,48 @@ describe('ConfigEditor', () => {
     );
     expect(screen.getByText('Use an http:// or https:// URL')).toBeInTheDocument();
   });
+
+  it('names 2.x buckets, their org and DBRP mappings; stores version and org in jsonData, no InfluxDB secret', () => {
+    const onOptionsChange = jest.fn();
+    const { rerender } = render(<ConfigEditor options={settings()} onOptionsChange={onOptionsChange} />);
+    expect(screen.getByTestId(TEST_IDS.configEditor.influxHelp)).toHaveTextContent(/INFLUX_USERNAME/);
+    fireEvent.click(screen.getByLabelText('2.x'));
+    expect(onOptionsChange).toHaveBeenLastCalledWith(
+      expect.objectContaining({ jsonData: { scorerUrl: 'http://scorer:8080', influxVersion: '2.x' } }),
+    );
+    rerender(
+      <ConfigEditor
+        options={settings({ jsonData: { scorerUrl: 'http://scorer:8080', influxVersion: '2.x' } })}
+        onOptionsChange={onOptionsChange}
+      />,
+    );
+    fireEvent.change(screen.getByTestId(TEST_IDS.configEditor.influxOrg), { target: { value: ' acme ' } });
+    expect(onOptionsChange).toHaveBeenLastCalledWith(
+      expect.objectContaining({ jsonData: expect.objectContaining({ influxOrg: 'acme' }) }),
+    );
+    rerender(
+      <ConfigEditor
+        options={settings({ jsonData: { scorerUrl: 'http://s', influxVersion: '2.x', influxOrg: 'acme' } })}
+        onOptionsChange={onOptionsChange}
+      />,
+    );
+    const help = screen.getByTestId(TEST_IDS.configEditor.influxHelp);
+    expect(help).toHaveTextContent(/Buckets of org acme .* v1 compatibility API/);
+    expect(help).toHaveTextContent(/influx v1 dbrp create/);
+    expect(help).toHaveTextContent(/INFLUX_TOKEN/);
+    for (const [options] of onOptionsChange.mock.calls) expect(options.secureJsonData).toEqual({});
+  });
+
+  it('3.x: a database is the bucket name, read through the v1 query API', () => {
+    render(
+      <ConfigEditor
+        options={settings({ jsonData: { scorerUrl: 'http://s', influxVersion: '3.x' } })}
+        onOptionsChange={jest.fn()}
+      />,
+    );
+    expect(screen.queryByTestId(TEST_IDS.configEditor.influxOrg)).not.toBeInTheDocument();
+    expect(screen.getByTestId(TEST_IDS.configEditor.influxHelp)).toHaveTextContent(
+      /database \(bucket\) name.*v1 query API/,
+    );
+  });
 });

@@ -1,12 +1,29 @@
 import type { DataSourcePluginOptionsEditorProps } from '@grafana/data';
-import { InlineField, Input, SecretInput, Stack } from '@grafana/ui';
+import { InlineField, Input, RadioButtonGroup, SecretInput, Stack, Text } from '@grafana/ui';
 import React, { type ChangeEvent } from 'react';
 import { TEST_IDS } from '../../../constants/tests';
-import type { TidemarkOptions, TidemarkSecureOptions } from '../../types';
+import type { InfluxVersion, TidemarkOptions, TidemarkSecureOptions } from '../../types';
 
 type Props = DataSourcePluginOptionsEditorProps<TidemarkOptions, TidemarkSecureOptions>;
 
 const LABEL_WIDTH = 16;
+
+const VERSIONS: Array<{ label: string; value: InfluxVersion }> = [
+  { label: '1.x', value: '1.x' },
+  { label: '2.x', value: '2.x' },
+  { label: '3.x', value: '3.x' },
+];
+
+/** How each version's data reaches the scorer's InfluxQL, in one line (docs/operations.md has the setup). */
+function versionHelp(version: InfluxVersion, org: string): string {
+  if (version === '2.x') {
+    return `Buckets${org ? ` of org ${org}` : ''} are read through InfluxDB 2.x's v1 compatibility API: map each bucket to a database (influx v1 dbrp create --bucket-id … --db … --rp … --default), and pick that database as the query's bucket. The scorer holds the InfluxDB API token (INFLUX_VERSION=2, INFLUX_TOKEN), never Grafana.`;
+  }
+  if (version === '3.x') {
+    return "A query's database is the InfluxDB 3 database (bucket) name, read through its v1 query API. The scorer holds the database token (INFLUX_VERSION=3, INFLUX_TOKEN), never Grafana.";
+  }
+  return 'The scorer reads InfluxDB 1.x databases with its own credentials (INFLUX_USERNAME, INFLUX_PASSWORD), never Grafana.';
+}
 
 /** Scorer URL (jsonData) and token (secureJsonData: write-only, Grafana's proxy adds it as a bearer token). */
 export function ConfigEditor({ options, onOptionsChange }: Props) {
@@ -21,6 +38,9 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
       secureJsonData: { ...options.secureJsonData, token: '' },
     });
   const secure = (options.secureJsonData ?? {}) as TidemarkSecureOptions;
+  const setJson = (patch: Partial<TidemarkOptions>) =>
+    onOptionsChange({ ...options, jsonData: { ...options.jsonData, ...patch } });
+  const version = options.jsonData.influxVersion ?? '1.x';
 
   return (
     <Stack direction="column" gap={1}>
@@ -60,6 +80,40 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
           onReset={onTokenReset}
         />
       </InlineField>
+      <InlineField
+        label="InfluxDB"
+        labelWidth={LABEL_WIDTH}
+        tooltip="The version of the InfluxDB the scorer reads (its INFLUX_VERSION): names buckets and databases in the editors"
+      >
+        <RadioButtonGroup
+          data-testid={TEST_IDS.configEditor.influxVersion}
+          options={VERSIONS}
+          value={version}
+          onChange={(influxVersion) => setJson({ influxVersion })}
+        />
+      </InlineField>
+      {version === '2.x' && (
+        <InlineField
+          label="Organization"
+          labelWidth={LABEL_WIDTH}
+          tooltip="The InfluxDB 2.x org whose buckets are mapped; the scorer's token decides what it reads"
+        >
+          <Input
+            data-testid={TEST_IDS.configEditor.influxOrg}
+            width={48}
+            placeholder="my-org"
+            value={options.jsonData.influxOrg ?? ''}
+            onChange={(event: ChangeEvent<HTMLInputElement>) =>
+              setJson({ influxOrg: event.target.value.trim() })
+            }
+          />
+        </InlineField>
+      )}
+      <div data-testid={TEST_IDS.configEditor.influxHelp}>
+        <Text color="secondary" element="p">
+          {versionHelp(version, options.jsonData.influxOrg ?? '')}
+        </Text>
+      </div>
     </Stack>
   );
 }

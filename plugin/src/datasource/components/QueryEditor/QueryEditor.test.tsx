@@ -26,11 +26,11 @@ const SCHEMA: FakeRoutes = {
   'GET /api/v1/schema/tag-values': schema(['a', 'b']),
 };
 
-function setup(query: Partial<TidemarkQuery>, routes: FakeRoutes = SCHEMA) {
+function setup(query: Partial<TidemarkQuery>, routes: FakeRoutes = SCHEMA, jsonData: TidemarkOptions = {}) {
   backend = fakeBackend(routes);
   const datasource = new DataSource({
     url: '/api/datasources/proxy/uid/tm',
-    jsonData: {},
+    jsonData,
   } as DataSourceInstanceSettings<TidemarkOptions>);
   const onChange = jest.fn();
   const onRunQuery = jest.fn();
@@ -155,6 +155,13 @@ describe('QueryEditor', () => {
         expect.objectContaining({ queryVersion: 1, tags: [{ key: 'host', operator: '=', value: 'a' }] }),
       ),
     );
+  });
+
+  it('calls the database a bucket where the data source says InfluxDB 2.x', async () => {
+    setup({}, SCHEMA, { influxVersion: '2.x', influxOrg: 'acme' });
+    expect(screen.getByText('Bucket')).toBeInTheDocument();
+    expect(screen.queryByText('Database')).not.toBeInTheDocument();
+    await waitFor(() => expect(backend.requests.length).toBeGreaterThan(0));
   });
 
   it('shows a schema error from the scorer', async () => {

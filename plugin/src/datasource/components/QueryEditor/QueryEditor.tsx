@@ -14,6 +14,7 @@ import React, { useEffect, useMemo } from 'react';
 import { TEST_IDS } from '../../../constants/tests';
 import type { DataSource } from '../../datasource';
 import { useSchemaOptions, variableOptions } from '../../hooks/useSchemaOptions';
+import { influxTerms } from '../../influx-terms';
 import { migrateQuery } from '../../migrate';
 import type { TidemarkOptions, TidemarkQuery } from '../../types';
 import { SchemaSelect } from '../SchemaSelect/SchemaSelect';
@@ -52,6 +53,7 @@ export function QueryEditor({ query: saved, datasource, onChange, onRunQuery }: 
   }, [query, saved, onChange]);
 
   const client = datasource.client;
+  const terms = influxTerms(datasource.options);
   const { database, measurement } = query;
   const databases = useSchemaOptions(client, 'databases', {});
   const measurements = useSchemaOptions(client, 'measurements', { database }, Boolean(database));
@@ -82,11 +84,7 @@ export function QueryEditor({ query: saved, datasource, onChange, onRunQuery }: 
   return (
     <Stack direction="column" gap={0} data-testid={TEST_IDS.queryEditor.root}>
       <InlineFieldRow>
-        <InlineField
-          label="Database"
-          labelWidth={14}
-          tooltip="InfluxDB database (or the DBRP-mapped database of a bucket)"
-        >
+        <InlineField label={terms.database} labelWidth={14} tooltip={terms.databaseTooltip}>
           <SchemaSelect
             testId={TEST_IDS.queryEditor.database}
             width={24}
