@@ -7,6 +7,7 @@ import { notFound, onError } from './http/on-error';
 import { requestLog } from './http/request-log';
 import { openApiDocument } from './openapi';
 import { annotationRoutes } from './routes/annotations';
+import { backtestRoutes } from './routes/backtests';
 import { detectorRoutes } from './routes/detectors';
 import { healthRoutes } from './routes/health';
 import { maintenanceRoutes } from './routes/maintenance';
@@ -27,7 +28,8 @@ export function createApp(deps: AppDeps) {
     .route('/', detectorRoutes(deps))
     .route('/', annotationRoutes(deps))
     .route('/', markRoutes(deps))
-    .route('/', maintenanceRoutes(deps));
+    .route('/', maintenanceRoutes(deps))
+    .route('/', backtestRoutes(deps));
 
   const app = new Hono()
     .use(requestId())

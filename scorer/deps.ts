@@ -1,5 +1,6 @@
 import type { OrgAccess } from './access/org-access';
 import type { AuthOptions } from './auth/middleware';
+import type { BacktestService } from './backtest/backtests';
 import type { Config } from './config';
 import type { DetectorService } from './continuous/service';
 import type { InfluxClient } from './influx';
@@ -27,6 +28,7 @@ export interface AppDeps {
   trainer: Trainer;
   detectors: DetectorService;
   marks: MarkService;
+  backtests: BacktestService;
   maintenance: MaintenanceService;
   auth: AuthOptions;
 }

@@ -35,6 +35,8 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const resumed = await deps.trainer.resume(orgIds);
   await deps.trainer.startQueue();
   await deps.detectors.start(orgIds);
+  // Scaled out, another replica may be running them: only a single node knows they are orphans.
+  if (!config.cluster) await deps.backtests.failInterrupted(orgIds);
   const app = createApp(deps);
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     // overrideGlobalObjects: false keeps Node's own Request/Response globals: the InfluxDB client's
@@ -62,7 +64,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
       closing ??= (async () => {
         logger.info('shutting down');
         await new Promise<void>((resolve) => server.close(() => resolve()));
-        await Promise.all([deps.detectors.stop(), deps.trainer.shutdown()]);
+        await Promise.all([deps.detectors.stop(), deps.trainer.shutdown(), deps.backtests.shutdown()]);
         await deps.enginePool.close();
         await deps.store.close();
         logger.info('stopped');

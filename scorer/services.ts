@@ -2,6 +2,7 @@ import { OrgAccess } from './access/org-access';
 import { loadOrgAccessFile } from './access/org-access-file';
 import { JwksCache } from './auth/jwks';
 import { createTokenChecker } from './auth/tokens';
+import { BacktestService } from './backtest/backtests';
 import { ModelChangeFeed } from './cluster/model-changes';
 import { connectRedis, type RedisConnection } from './cluster/redis';
 import type { Config } from './config';
@@ -19,6 +20,7 @@ import { createScoringService } from './scoring/score-service';
 import { MaintenanceService, type ProvisionedWindow } from './steering/maintenance';
 import { MarkService } from './steering/marks';
 import { loadProvisionedWindows } from './steering/provisioning';
+import { type Steering, steeringFor } from './steering/steering';
 import { type ModelCaches, openStateStore, type StateStore, type StateStoreOptions } from './store';
 import { openRedisStateStore } from './store/redis-store';
 import { Trainer } from './training/trainer';
@@ -98,7 +100,17 @@ export async function createServices(
     (config.detectorsFile
       ? await loadProvisionedDetectors(config.detectorsFile, config.auth.defaultOrgId)
       : []);
-  const detectors = new DetectorService({
+  const maintenance = new MaintenanceService({
+    store,
+    provisioned:
+      overrides.provisionedWindows ??
+      (config.maintenanceFile
+        ? await loadProvisionedWindows(config.maintenanceFile, config.auth.defaultOrgId)
+        : []),
+  });
+  const detectors: DetectorService = new DetectorService({
+    steering: (orgId, detectorId): Promise<Steering | null> =>
+      steeringFor({ marks, maintenance }, orgId, detectorId),
     store,
     access,
     scoring,
@@ -123,18 +135,20 @@ export async function createServices(
         }
       : {}),
   });
-  const maintenance = new MaintenanceService({
+  const marks: MarkService = new MarkService({
     store,
-    provisioned:
-      overrides.provisionedWindows ??
-      (config.maintenanceFile
-        ? await loadProvisionedWindows(config.maintenanceFile, config.auth.defaultOrgId)
-        : []),
-  });
-  const marks = new MarkService({
-    store,
-    checkDetector: (orgId, id) => detectors.get(orgId, id),
+    checkDetector: (orgId, id): Promise<unknown> => detectors.get(orgId, id),
     ...(overrides.now ? { now: overrides.now } : {}),
+  });
+  const backtests = new BacktestService({
+    store,
+    access,
+    scoring,
+    marks,
+    maintenance,
+    logger,
+    maxConcurrent: config.limits.maxConcurrentTrainings,
+    maxPoints: config.limits.maxPoints,
   });
   const { auth } = config;
   return {
@@ -150,6 +164,7 @@ export async function createServices(
     detectors,
     marks,
     maintenance,
+    backtests,
     auth: {
       checkToken: createTokenChecker(auth.tokens),
       requireIdToken: auth.requireIdToken,

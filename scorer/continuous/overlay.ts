@@ -55,14 +55,24 @@ export function overlayWritten(series: ScoredSeries, written: readonly WrittenRo
     series.anomaly[i] = row.anomaly;
   });
   if (last === null) return null;
-  const known = (n: number | null | undefined) => n ?? Number.NaN;
-  series.regions = findRegions({
+  series.regions = regionsAgain(series, (i) => (!replaced[i] && computed.get(series.time[i]!)) || null);
+  return last;
+}
+
+const known = (n: number | null | undefined) => n ?? Number.NaN;
+
+/**
+ * The series' regions found again over its (changed) columns; a peak's explanation is `kept`'s
+ * where it has one, else made from the point's value and band.
+ */
+export function regionsAgain(series: ScoredSeries, kept: (index: number) => string | null) {
+  return findRegions({
     times: series.time,
     score: series.score.map(known),
     anomaly: series.anomaly,
     detector: series.detector,
     explain: (i) =>
-      (!replaced[i] && computed.get(series.time[i]!)) ||
+      kept(i) ??
       explainPoint({
         value: known(series.value[i]),
         expected: known(series.expected[i]),
@@ -72,7 +82,6 @@ export function overlayWritten(series: ScoredSeries, written: readonly WrittenRo
         detector: series.detector,
       }),
   });
-  return last;
 }
 
 export function writtenNotice(definition: ContinuousDetectorDefinition, until: number): Notice {

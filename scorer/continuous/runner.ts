@@ -10,7 +10,8 @@ import {
 } from '@tidemark/core';
 import type { OrgAccess } from '../access/org-access';
 import type { InfluxClient } from '../influx';
-import type { ScoringService } from '../scoring/score-service';
+import type { ScoreOptions, ScoringService } from '../scoring/score-service';
+import type { Steering } from '../steering/steering';
 import { firstPointTimes, type OutputPlace, pointCounts, writtenIntervals } from './late-data';
 import { outputDatabase, outputPoints } from './output';
 import { narrowed } from './partitions';
@@ -62,6 +63,8 @@ export interface RunDeps {
   narrow?: TagFilter[] | null;
   /** Scale-out: this replica's id, written with each point (field `replica`). */
   replica?: string;
+  /** The detector's marks and maintenance windows, loaded for this run. */
+  steering?: Steering | null;
 }
 
 /** Most intervals scored per read/score/write round; the checkpoint advances after each. */
@@ -121,6 +124,35 @@ export async function runDetector(
   return run.result;
 }
 
+/**
+ * How a continuous detector scores a range: in chunks of at most MAX_CHUNK_INTERVALS intervals
+ * from `range.from`, each through the scoring service with the detector's query, interval and
+ * detector (a backtest scores the same way). `each` gets every chunk's series before the next.
+ */
+export async function scoreInChunks(
+  scoring: ScoringService,
+  orgId: number,
+  definition: Pick<ContinuousDetectorDefinition, 'query' | 'interval' | 'detector'>,
+  range: TimeRange,
+  options: ScoreOptions,
+  each: (chunk: TimeRange, series: ScoredSeries[], index: number, count: number) => Promise<void>,
+): Promise<void> {
+  const interval = parseDuration(definition.interval);
+  const step = MAX_CHUNK_INTERVALS * interval;
+  const count = Math.max(0, Math.ceil((range.to - range.from) / step));
+  for (let index = 0; index < count; index++) {
+    options.signal?.throwIfAborted();
+    const from = range.from + index * step;
+    const chunk = { from, to: Math.min(range.to, from + step) };
+    const response = await scoring.score(
+      orgId,
+      { query: definition.query, range: chunk, intervalMs: interval, detector: definition.detector },
+      options,
+    );
+    await each(chunk, response.series, index, count);
+  }
+}
+
 class DetectorRun {
   readonly result: RunResult;
   private readonly place: OutputPlace;
@@ -163,7 +195,11 @@ class DetectorRun {
   }
 
   private get scoreOptions() {
-    return { ...this.requestOptions, ...(this.deps.narrow ? { narrow: this.deps.narrow } : {}) };
+    return {
+      ...this.requestOptions,
+      ...(this.deps.narrow ? { narrow: this.deps.narrow } : {}),
+      ...(this.deps.steering ? { steering: this.deps.steering } : {}),
+    };
   }
 
   /** Down longer than `maxBackfill`: the intervals before `earliest` are given up, and counted. */
@@ -277,25 +313,19 @@ class DetectorRun {
     range: TimeRange,
     each: (chunk: TimeRange, series: ScoredSeries[]) => Promise<void>,
   ): Promise<void> {
-    const { interval } = this.window;
-    for (let chunkFrom = range.from; chunkFrom < range.to; chunkFrom += MAX_CHUNK_INTERVALS * interval) {
-      this.signal?.throwIfAborted();
-      const chunk = { from: chunkFrom, to: Math.min(range.to, chunkFrom + MAX_CHUNK_INTERVALS * interval) };
-      const response = await this.deps.scoring.score(
-        this.orgId,
-        {
-          query: this.definition.query,
-          range: chunk,
-          intervalMs: interval,
-          detector: this.definition.detector,
-        },
-        this.scoreOptions,
-      );
-      await each(chunk, response.series);
-      this.result.series = Math.max(this.result.series, response.series.length);
-      await this.saveNow();
-      this.result.chunks++;
-    }
+    await scoreInChunks(
+      this.deps.scoring,
+      this.orgId,
+      this.definition,
+      range,
+      this.scoreOptions,
+      async (chunk, series) => {
+        await each(chunk, series);
+        this.result.series = Math.max(this.result.series, series.length);
+        await this.saveNow();
+        this.result.chunks++;
+      },
+    );
   }
 
   /** Writes the series' points in `chunk` that `wanted` keeps; returns their times. */

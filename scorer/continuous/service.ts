@@ -16,6 +16,7 @@ import { escapeKey, escapeMeasurement, LineProtocolError } from '../influx';
 import type { Logger } from '../log';
 import type { Metrics } from '../metrics';
 import type { ScoringService } from '../scoring/score-service';
+import type { Steering } from '../steering/steering';
 import { type JsonCollection, KeyedMutex, type StateStore } from '../store';
 import type { DetectorQueue, PartitionJob } from './detector-queue';
 import { outputDatabase } from './output';
@@ -48,6 +49,8 @@ export interface DetectorServiceOptions {
   now?: () => number;
   /** Scale-out: detectors run as partition jobs on the shared queue instead of local timers. */
   cluster?: DetectorDistribution;
+  /** A detector's marks and maintenance windows, loaded at the start of each run. */
+  steering?: (orgId: number, detectorId: string) => Promise<Steering | null>;
 }
 
 export interface DetectorDistribution {
@@ -458,8 +461,10 @@ export class DetectorService {
       await part.checkpoints.put(orgId, part.checkpointId, checkpoint);
     };
     try {
+      const steering = (await this.options.steering?.(orgId, definition.id)) ?? null;
       const result = await runDetector(
         {
+          steering,
           access: this.options.access,
           scoring: this.options.scoring,
           defaultDatabase: this.options.defaultDatabase,

@@ -13,6 +13,12 @@ import type { OrgAccess } from '../access/org-access';
 import { limitProblem } from '../http/problem';
 import { sortedTagEntries } from '../influx';
 import { type ReadSeries, readSeries } from '../influx/series-query';
+import {
+  clearMaintenanceFlags,
+  type SeriesSteering,
+  type Steering,
+  withoutExcluded,
+} from '../steering/steering';
 import type { ModelRecord, ModelRegistry } from '../store';
 import { anchorSpanMs, segmentsOf } from './anchors';
 import type { Engine } from './engine-pool';
@@ -73,6 +79,11 @@ export interface ScoreOptions {
    * not drop series).
    */
   capSeries?: boolean;
+  /**
+   * Marks and maintenance windows of the continuous detector scoring on whose behalf (continuous
+   * runs, backtests): see docs/scoring.md, "Marks and maintenance windows".
+   */
+  steering?: Steering | null;
 }
 
 export interface ScoringService {
@@ -117,10 +128,15 @@ async function modelsFor(deps: ScoringDeps, orgId: number, request: ParsedScoreR
   return { usable, notices };
 }
 
-/** The fit-cache key prefix shared by every series of one request's query. */
-function fitPrefix(orgId: number, request: ParsedScoreRequest): string {
+/** The fit-cache key prefix shared by every series of one request's query (and its steering). */
+function fitPrefix(
+  orgId: number,
+  request: ParsedScoreRequest,
+  steering: Steering | null | undefined,
+): string {
   const { id, params } = request.detector;
-  return `${orgId}|${request.intervalMs}|${JSON.stringify(params)}|${queryKey(request.query, id)}|`;
+  const steered = steering ? `${steering.fingerprint}|` : '';
+  return `${orgId}|${request.intervalMs}|${JSON.stringify(params)}|${queryKey(request.query, id)}|${steered}`;
 }
 
 /** The points of `points` (sorted by time) with `from <= time < to`. */
@@ -161,12 +177,20 @@ export function createScoringService(deps: ScoringDeps): ScoringService {
     intervalMs: number,
     read: SeriesRead,
     signal: AbortSignal | undefined,
+    steer: SeriesSteering | null,
   ): Promise<TrainedModel | null> {
     const kept = fits.get(key, anchor);
     if (kept) return kept.model;
-    const history = await read.historyBefore(anchor);
+    const raw = await read.historyBefore(anchor);
+    const history = steer ? withoutExcluded(raw, steer.excluded) : raw;
     if (history.filter(([, value]) => value !== null).length < MIN_HISTORY_POINTS) return null;
-    const model = await engine.trainModel(history, { detector, intervalMs, ...(signal ? { signal } : {}) });
+    const normal = steer?.normal.map((p) => [p.from, p.to] as const) ?? [];
+    const model = await engine.trainModel(history, {
+      detector,
+      intervalMs,
+      ...(normal.length > 0 ? { normal } : {}),
+      ...(signal ? { signal } : {}),
+    });
     fits.put(key, model);
     return model;
   }
@@ -183,6 +207,7 @@ export function createScoringService(deps: ScoringDeps): ScoringService {
     record: ModelRecord | undefined,
     historyMs: number,
     signal: AbortSignal | undefined,
+    steering: Steering | null | undefined,
   ): Promise<ScoredSeries | null> {
     const { intervalMs } = request;
     const base = {
@@ -200,13 +225,17 @@ export function createScoringService(deps: ScoringDeps): ScoringService {
         : request.detector;
     const key = seriesKey(request.query, read.tags, request.detector.id);
     const span = anchorSpanMs(intervalMs).name;
+    // From the earliest history any span's fit may read to the end of the range.
+    const steerFrom = request.range.from - anchorSpanMs(intervalMs).spanMs - historyMs;
+    const steer = steering?.forSeries(base.name, read.tags, steerFrom, request.range.to) ?? null;
     const parts: ScoredSeries[] = [];
     const learnedBefore: number[] = [];
     const notices: Notice[] = [];
     for (const segment of segmentsOf(request.range, intervalMs)) {
       if (pointsBetween(read.points, segment.from, segment.to).length === 0) continue;
-      const fitKey = `${fitPrefix(orgId, request)}${segment.anchor}|${key}`;
-      const model = stored ?? (await fitAt(fitKey, segment.anchor, detector, intervalMs, read, signal));
+      const fitKey = `${fitPrefix(orgId, request, steering)}${segment.anchor}|${key}`;
+      const model =
+        stored ?? (await fitAt(fitKey, segment.anchor, detector, intervalMs, read, signal, steer));
       if (!model) {
         const scored = await engine.scoreSeries(pointsBetween(read.points, segment.anchor, segment.to), {
           ...base,
@@ -260,12 +289,17 @@ export function createScoringService(deps: ScoringDeps): ScoringService {
       });
     }
     const series = joinSegments(parts);
+    if (steer && clearMaintenanceFlags(series, steer.maintenance) > 0)
+      notices.push({
+        severity: 'info',
+        text: 'Points inside a maintenance window are not flagged (and were not learned from).',
+      });
     series.notices = uniqueNotices([...series.notices, ...notices]);
     return series;
   }
 
   return {
-    async score(orgId, request, { signal, onStage, narrow, capSeries = false } = {}) {
+    async score(orgId, request, { signal, onStage, narrow, capSeries = false, steering } = {}) {
       const { range, intervalMs, query } = request;
       const readQuery = narrow ? { ...query, tags: [...query.tags, ...narrow] } : query;
       const influx = deps.access.client(orgId, query.database);
@@ -280,7 +314,7 @@ export function createScoringService(deps: ScoringDeps): ScoringService {
       const { usable, notices } = await modelsFor(deps, orgId, request);
       const history = planHistory(request.detector.params, intervalMs, deps.limits.maxPoints);
       const segments = segmentsOf(range, intervalMs);
-      const prefix = fitPrefix(orgId, request);
+      const prefix = fitPrefix(orgId, request, steering);
       // Stored models, or fits kept for every span, need only their lookback; a fit needs history.
       const keptFits = segments.map((s) => fits.withPrefix(`${prefix}${s.anchor}|`, s.anchor));
       const period = Math.max(
@@ -350,7 +384,7 @@ export function createScoringService(deps: ScoringDeps): ScoringService {
         if (one.points.length === 0) continue;
         const model = usable.find((m) => m.key === seriesKey(query, one.tags, request.detector.id));
         const seriesRead = { ...one, historyBefore: (anchor: number) => historyOf(anchor, one) };
-        const scored = await scoreOne(orgId, request, seriesRead, model, history.historyMs, signal);
+        const scored = await scoreOne(orgId, request, seriesRead, model, history.historyMs, signal, steering);
         if (scored) series.push(scored);
       }
       onStage?.('influx', influxMs);

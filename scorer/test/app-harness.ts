@@ -95,6 +95,7 @@ export async function startHarness(influxd: InfluxdInstance, options: HarnessOpt
     async close() {
       await deps.detectors.stop();
       await deps.trainer.shutdown();
+      await deps.backtests.shutdown();
       await deps.enginePool.close();
       await deps.store.close();
       await grafana.close();

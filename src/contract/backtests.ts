@@ -3,7 +3,7 @@ import { continuousDetectorInputSchema } from './detectors-api';
 import { maintenancePeriodSchema } from './maintenance';
 import { jobStatusSchema } from './models';
 import { timeRangeSchema } from './requests';
-import { regionSchema } from './series';
+import { regionSchema, scoredSeriesSchema } from './series';
 
 /**
  * `POST /api/v1/backtests` (Editor): score `definition` over a past `range` exactly as a
@@ -16,6 +16,8 @@ export const backtestRequestSchema = z
     definition: continuousDetectorInputSchema,
     /** The past range to score; aligned down to the definition's interval. */
     range: timeRangeSchema,
+    /** Also answer every scored point (`result.series[].points`), e.g. to draw the series. */
+    includePoints: z.boolean().default(false),
   })
   .strict();
 export type BacktestRequest = z.input<typeof backtestRequestSchema>;
@@ -56,6 +58,10 @@ export const backtestSeriesSchema = z.object({
   regions: z.array(regionSchema),
   /** Where maintenance windows were open (never flagged, never learned from). */
   maintenance: z.array(maintenancePeriodSchema),
+  /** Every scored point, column-oriented as in score responses; only with `includePoints`. */
+  columns: scoredSeriesSchema
+    .pick({ time: true, value: true, expected: true, lower: true, upper: true, score: true, anomaly: true })
+    .optional(),
 });
 
 export const backtestResultSchema = z.object({

@@ -79,6 +79,19 @@ export class TailCalibrator {
     this.recent.push(raw);
   }
 
+  /**
+   * Raw scores of points a user confirmed normal (marks): added to the history only, each as
+   * often as it takes for them together to be twice the tail's share of it, so a raw score no
+   * higher than theirs is in the body of the distribution, not its tail.
+   */
+  learnNormal(raws: readonly number[]): void {
+    const known = raws.filter((raw) => !Number.isNaN(raw));
+    if (known.length === 0) return;
+    const share = 2 * this.options.tailFraction * Math.max(this.history.length, this.options.minHistory);
+    const copies = Math.ceil(share / known.length);
+    for (let k = 0; k < copies; k++) for (const raw of known) this.history.push(raw);
+  }
+
   snapshot(): number[] {
     return this.history.toArray();
   }

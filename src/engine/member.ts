@@ -11,6 +11,8 @@ import { type DetectorEntry, detectorEntry } from './registry';
 export interface CalibrationSpan {
   firstUpdate: number;
   snapshotAt: number | null;
+  /** Slots before `snapshotAt` a user confirmed normal (see `TailCalibrator.learnNormal`). */
+  normal?: Uint8Array;
 }
 
 export interface Calibrated {
@@ -21,12 +23,21 @@ export interface Calibrated {
 export function calibrate(raw: Float64Array, calibrator: TailCalibrator, span: CalibrationSpan): Calibrated {
   const probabilities = new Float64Array(raw.length);
   let history: number[] = [];
+  const learnNormal = () => {
+    if (span.normal) calibrator.learnNormal(Array.from(raw).filter((_, i) => span.normal![i] === 1));
+  };
   for (let i = 0; i < raw.length; i++) {
-    if (i === span.snapshotAt) history = calibrator.snapshot();
+    if (i === span.snapshotAt) {
+      learnNormal();
+      history = calibrator.snapshot();
+    }
     probabilities[i] = calibrator.probability(raw[i]!);
     if (i >= span.firstUpdate) calibrator.update(raw[i]!);
   }
-  if (span.snapshotAt !== null && span.snapshotAt >= raw.length) history = calibrator.snapshot();
+  if (span.snapshotAt !== null && span.snapshotAt >= raw.length) {
+    learnNormal();
+    history = calibrator.snapshot();
+  }
   return { probabilities, history };
 }
 

@@ -38,6 +38,13 @@ export interface EngineOptions {
   causal?: boolean;
   /** A trained model to score with instead of fitting. */
   model?: TrainedModel;
+  /**
+   * Periods [from, to) (epoch ms) a user confirmed normal: when fitting, the raw scores of the
+   * training points inside join each member's calibration as normal (see
+   * `TailCalibrator.learnNormal`), so the same pattern later scores below the flag threshold.
+   * Absent or empty: nothing changes.
+   */
+  normal?: ReadonlyArray<readonly [number, number]>;
   seed?: number;
   onProgress?: (progress: FitProgress & { detector: DetectorId }) => void;
   signal?: AbortSignal;
@@ -100,7 +107,7 @@ export async function scorePrepared(
   const run = await rawScoresOf(members, series, firstSlot, period, options, notices);
 
   const calibration = options.model?.calibration ?? {};
-  const span = calibrationSpan(series, run, options.model);
+  const span = calibrationSpan(series, run, options.model, options.normal);
   const memberProbability = members.map(({ entry }, k) =>
     run.handedOver[k]
       ? undefined
@@ -379,9 +386,15 @@ function calibrationSpan(
   series: PreparedSeries,
   run: MemberRun,
   model: TrainedModel | undefined,
+  normal: EngineOptions['normal'],
 ): CalibrationSpan {
-  if (!model) return { firstUpdate: 0, snapshotAt: run.fitted ? run.trainedPoints : null };
-  return modelSpan(series, model);
+  if (model) return modelSpan(series, model);
+  const span = { firstUpdate: 0, snapshotAt: run.fitted ? run.trainedPoints : null };
+  if (!normal?.length || span.snapshotAt === null) return span;
+  const slots = Uint8Array.from(series.times, (time, i) =>
+    i < span.snapshotAt! && normal.some(([from, to]) => time >= from && time < to) ? 1 : 0,
+  );
+  return slots.includes(1) ? { ...span, normal: slots } : span;
 }
 
 /** A loaded model's history already holds the points up to `trainedTo`: only later ones update it. */
