@@ -1,10 +1,21 @@
 import {
   annotationsResponseSchema,
+  backtestRequestSchema,
+  backtestSchema,
+  backtestsResponseSchema,
   CONTRACT_VERSION,
   continuousDetectorInputSchema,
+  continuousDetectorPatchSchema,
   continuousDetectorSchema,
   detectorsResponseSchema,
   jobSchema,
+  maintenanceOccurrencesResponseSchema,
+  maintenanceWindowInputSchema,
+  maintenanceWindowSchema,
+  maintenanceWindowsResponseSchema,
+  markInputSchema,
+  markSchema,
+  marksResponseSchema,
   modelSummarySchema,
   modelsResponseSchema,
   problemSchema,
@@ -236,6 +247,19 @@ export function openApiDocument() {
             requestBody: { required: true, content: json(continuousDetectorInputSchema, 'input') },
           },
         ),
+        patch: operation(
+          'Change the named fields of a continuous detector',
+          'Editor',
+          {
+            '200': { description: 'Detector', content: json(continuousDetectorSchema) },
+            '404': problem('No such detector.'),
+            '409': problem('Provisioned (read-only).'),
+          },
+          {
+            parameters: [idPath],
+            requestBody: { required: true, content: json(continuousDetectorPatchSchema, 'input') },
+          },
+        ),
         delete: operation(
           'Delete a continuous detector',
           'Admin',
@@ -243,9 +267,179 @@ export function openApiDocument() {
           { parameters: [idPath] },
         ),
       },
+      '/api/v1/detectors/{id}/pause': {
+        post: operation(
+          'Pause a continuous detector (enabled: false)',
+          'Editor',
+          { '200': { description: 'Detector', content: json(continuousDetectorSchema) } },
+          { parameters: [idPath] },
+        ),
+      },
+      '/api/v1/detectors/{id}/resume': {
+        post: operation(
+          'Resume a paused continuous detector',
+          'Editor',
+          { '200': { description: 'Detector', content: json(continuousDetectorSchema) } },
+          { parameters: [idPath] },
+        ),
+      },
+      '/api/v1/detectors/{id}/alert-rule': {
+        get: operation(
+          'A Grafana alert rule firing on the detector’s written-back anomaly flag',
+          'Viewer',
+          {
+            '200': {
+              description: 'YAML provisioning file (format=yaml) or a ProvisionedAlertRule (format=json)',
+            },
+            '404': problem('No such detector.'),
+          },
+          {
+            parameters: [
+              idPath,
+              query('format', false, '`yaml` (default) or `json`.'),
+              query('datasourceUid', false, 'Grafana’s InfluxDB data source (default tidemark-influxdb).'),
+              query('folder', false, 'Folder title (yaml) or uid (json); default Tidemark.'),
+              query('group', false, 'Rule group (default tidemark-detectors).'),
+              query('dashboardUid', false, 'Dashboard the annotations link to.'),
+              query('panelId', false, 'Panel the annotations link to.'),
+            ],
+          },
+        ),
+      },
+      '/api/v1/backtests': {
+        get: operation('Backtests, newest first, without results', 'Viewer', {
+          '200': { description: 'Backtests', content: json(backtestsResponseSchema) },
+        }),
+        post: operation(
+          'Score a detector definition over a past range as the continuous detector would (a job)',
+          'Editor',
+          {
+            '202': { description: 'Backtest started; poll Location', content: json(backtestSchema) },
+            '429': problem('MAX_CONCURRENT_TRAININGS backtests are running.'),
+          },
+          { requestBody: { required: true, content: json(backtestRequestSchema, 'input') } },
+        ),
+      },
+      '/api/v1/backtests/{id}': {
+        get: operation(
+          'A backtest with its progress and, once succeeded, its result',
+          'Viewer',
+          {
+            '200': { description: 'Backtest', content: json(backtestSchema) },
+            '404': problem('No such backtest.'),
+          },
+          { parameters: [idPath] },
+        ),
+      },
+      '/api/v1/backtests/{id}/cancel': {
+        post: operation(
+          'Cancel a backtest',
+          'Editor',
+          {
+            '200': { description: 'Backtest', content: json(backtestSchema) },
+            '409': problem('It has finished.'),
+          },
+          { parameters: [idPath] },
+        ),
+      },
+      '/api/v1/marks': {
+        get: operation(
+          'Marks on detectors’ series',
+          'Viewer',
+          { '200': { description: 'Marks', content: json(marksResponseSchema) } },
+          {
+            parameters: [
+              query('detector', false, 'Only this detector’s.'),
+              query('series', false, 'Only this series’.'),
+              query('from', false, 'Overlapping [from, to): epoch ms or ISO-8601.'),
+              query('to', false, 'Overlapping [from, to): epoch ms or ISO-8601.'),
+            ],
+          },
+        ),
+        post: operation(
+          'Mark a stretch of a series not-anomaly or missed',
+          'Editor',
+          {
+            '201': { description: 'Created', content: json(markSchema) },
+            '404': problem('No such detector.'),
+          },
+          { requestBody: { required: true, content: json(markInputSchema, 'input') } },
+        ),
+      },
+      '/api/v1/marks/{id}': {
+        get: operation(
+          'One mark',
+          'Viewer',
+          { '200': { description: 'Mark', content: json(markSchema) }, '404': problem('No such mark.') },
+          { parameters: [idPath] },
+        ),
+        delete: operation(
+          'Delete a mark',
+          'Editor',
+          { '204': { description: 'Deleted' }, '404': problem('No such mark.') },
+          { parameters: [idPath] },
+        ),
+      },
+      '/api/v1/maintenance-windows': {
+        get: operation('Maintenance windows', 'Viewer', {
+          '200': { description: 'Windows', content: json(maintenanceWindowsResponseSchema) },
+        }),
+        post: operation(
+          'Create a maintenance window',
+          'Editor',
+          {
+            '201': { description: 'Created', content: json(maintenanceWindowSchema) },
+            '409': problem('The id exists.'),
+          },
+          { requestBody: { required: true, content: json(maintenanceWindowInputSchema, 'input') } },
+        ),
+      },
+      '/api/v1/maintenance-windows/{id}': {
+        get: operation(
+          'One maintenance window',
+          'Viewer',
+          {
+            '200': { description: 'Window', content: json(maintenanceWindowSchema) },
+            '404': problem('No such window.'),
+          },
+          { parameters: [idPath] },
+        ),
+        put: operation(
+          'Replace a maintenance window',
+          'Editor',
+          {
+            '200': { description: 'Window', content: json(maintenanceWindowSchema) },
+            '409': problem('Provisioned (read-only), or the ids differ.'),
+          },
+          {
+            parameters: [idPath],
+            requestBody: { required: true, content: json(maintenanceWindowInputSchema, 'input') },
+          },
+        ),
+        delete: operation(
+          'Delete a maintenance window',
+          'Admin',
+          { '204': { description: 'Deleted' }, '409': problem('Provisioned (read-only).') },
+          { parameters: [idPath] },
+        ),
+      },
+      '/api/v1/maintenance-windows/{id}/occurrences': {
+        get: operation(
+          'Where a window is open in [from, to)',
+          'Viewer',
+          { '200': { description: 'Periods', content: json(maintenanceOccurrencesResponseSchema) } },
+          {
+            parameters: [
+              idPath,
+              query('from', true, 'Epoch ms or ISO-8601.'),
+              query('to', true, 'Epoch ms or ISO-8601.'),
+            ],
+          },
+        ),
+      },
       '/api/v1/annotations': {
         get: operation(
-          'Anomaly regions written by continuous detectors',
+          'Anomaly regions written by continuous detectors, with marks and maintenance periods',
           'Viewer',
           { '200': { description: 'Regions', content: json(annotationsResponseSchema) } },
           {

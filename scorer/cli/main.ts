@@ -8,6 +8,7 @@ Commands:
   serve   run the scoring service (HTTP API, continuous detectors); configured by env (tidemark serve --help)
   score   score a timestamp,value CSV file and write the scored rows (tidemark score --help)
   feed    write demo ops metrics with labelled anomalies to InfluxDB (tidemark feed --help)
+  backtest  run a backtest on a running scorer: how a detector would have flagged a past range (tidemark backtest --help)
 
 Run "tidemark <command> --help" for a command's options.`;
 
@@ -15,6 +16,7 @@ const commands: Record<string, (argv: string[]) => Promise<number>> = {
   score: scoreCommand,
   serve: serveCommand,
   feed: (argv) => import('../feeder/feed-command').then(({ feedCommand }) => feedCommand(argv)),
+  backtest: (argv) => import('./backtest-command').then(({ backtestCommand }) => backtestCommand(argv)),
 };
 
 export async function main(argv: string[]): Promise<number> {

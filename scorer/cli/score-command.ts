@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { DETECTOR_IDS, type DetectorId, detectorIdSchema } from '@tidemark/core';
 import { EngineInputError, scorePoints } from '@tidemark/core/engine';
 import { CsvError, parseSeriesCsv } from './csv';
-import { ExitCode, UsageError } from './exit-codes';
+import { ExitCode, RefusedError, UsageError } from './exit-codes';
 
 export const SCORE_HELP = `Usage: tidemark score --input FILE.csv [--detector ID] [--causal] [--output FILE.csv]
 
@@ -91,7 +91,12 @@ export class InputFileError extends Error {
 
 export function exitCodeFor(error: unknown): number {
   if (error instanceof UsageError || isParseArgsError(error)) return ExitCode.Usage;
-  if (error instanceof CsvError || error instanceof InputFileError || error instanceof EngineInputError) {
+  if (
+    error instanceof CsvError ||
+    error instanceof InputFileError ||
+    error instanceof EngineInputError ||
+    error instanceof RefusedError
+  ) {
     return ExitCode.BadInput;
   }
   return ExitCode.Failure;

@@ -195,3 +195,38 @@ describe('models', () => {
     await h.deps.trainer.shutdown();
   });
 });
+
+describe('cancelling a training job', () => {
+  let h: Harness; // the suite's trainer was shut down above
+  beforeAll(async () => {
+    h = await startHarness(influxd.current);
+  });
+  afterAll(() => h.close());
+
+  it('an Editor cancels a running job: it ends cancelled and stores no model; a finished one is a 409', async () => {
+    const before = ((await (await h.call('GET', '/api/v1/models')).json()) as { models: ModelSummary[] })
+      .models;
+    const started = await h.call('POST', '/api/v1/models', {
+      role: 'Editor',
+      body: { ...train, detector: { id: 'lstm' } },
+    });
+    expect(started.status).toBe(202);
+    const { id } = (await started.json()) as Job;
+    expect((await h.call('POST', `/api/v1/jobs/${id}/cancel`, { role: 'Viewer' })).status).toBe(403);
+    expect((await h.call('POST', `/api/v1/jobs/${id}/cancel`, { role: 'Editor', org: 2 })).status).toBe(404);
+    const cancelled = await h.call('POST', `/api/v1/jobs/${id}/cancel`, { role: 'Editor' });
+    expect(cancelled.status).toBe(200);
+    expect(await cancelled.json()).toMatchObject({
+      id,
+      status: 'cancelled',
+      cancelRequested: true,
+      models: [],
+    });
+    const after = ((await (await h.call('GET', '/api/v1/models')).json()) as { models: ModelSummary[] })
+      .models;
+    expect(after.map((m) => [m.id, m.version])).toEqual(before.map((m) => [m.id, m.version]));
+    const again = await h.call('POST', `/api/v1/jobs/${id}/cancel`, { role: 'Editor' });
+    expect(again.status).toBe(409);
+    expect(await again.json()).toMatchObject({ type: 'urn:tidemark:problem:conflict' });
+  }, 60_000);
+});

@@ -105,6 +105,9 @@ export function modelRoutes({ store, trainer }: Pick<AppDeps, 'store' | 'trainer
     .get('/jobs', requireRole('Viewer'), async (c) =>
       c.json({ jobs: await trainer.list(c.get('caller').orgId) }),
     )
+    .post('/jobs/:id/cancel', requireRole('Editor'), validate('param', idParam), async (c) =>
+      c.json(await trainer.cancel(c.get('caller').orgId, c.req.valid('param').id)),
+    )
     .get('/jobs/:id', requireRole('Viewer'), validate('param', idParam), async (c) => {
       const { id } = c.req.valid('param');
       const job = await trainer.get(c.get('caller').orgId, id);

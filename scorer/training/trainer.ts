@@ -36,6 +36,11 @@ const BACKGROUND_RETRY_AFTER_MS = 10 * 60_000;
 /** Scale-out: jobs that may wait in the queue, per allowed concurrent training (429 beyond). */
 export const QUEUED_PER_SLOT = 10;
 
+/** Why a cancelled job's signal was aborted. */
+class JobCancelled extends Error {
+  override readonly name = 'JobCancelled';
+}
+
 const newJobId = () => `job-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
 
 /**
@@ -73,6 +78,46 @@ export class Trainer {
 
   async list(orgId: number): Promise<Job[]> {
     return (await this.jobs.list(orgId)).sort((a, b) => b.createdAt - a.createdAt);
+  }
+
+  /**
+   * Stops a queued or running job (409 once it finished): it ends `cancelled` and stores nothing
+   * more. Scaled out, a job waiting in the queue is skipped when a replica takes it.
+   */
+  async cancel(orgId: number, id: string): Promise<Job> {
+    const updated = await this.jobs.update(orgId, id, (current) => {
+      if (!current)
+        throw new ProblemError({
+          status: 404,
+          slug: 'not-found',
+          title: 'Not found',
+          detail: `There is no job "${id}" in this org.`,
+        });
+      if (!ACTIVE.has(current.status))
+        throw new ProblemError({
+          status: 409,
+          slug: 'conflict',
+          title: 'Conflict',
+          detail: `Job "${id}" has already ${current.status}; there is nothing to cancel.`,
+        });
+      return { ...current, cancelRequested: true, message: 'Cancelling' };
+    });
+    const active = this.active.get(`${orgId}/${id}`);
+    if (active) {
+      active.controller.abort(new JobCancelled('cancelled'));
+      await active.done;
+    } else if (!this.options.queue) {
+      await this.markCancelled(orgId, id);
+    }
+    return (await this.jobs.get(orgId, id)) ?? updated!;
+  }
+
+  private markCancelled(orgId: number, id: string) {
+    return this.jobs.update(orgId, id, (current) =>
+      current && ACTIVE.has(current.status)
+        ? { ...current, status: 'cancelled', finishedAt: this.now(), message: 'Cancelled' }
+        : undefined,
+    );
   }
 
   /** Creates and starts a job; `whenBusy` decides between a 429, null, or waiting for a slot. */
@@ -168,6 +213,10 @@ export class Trainer {
     const job = await this.jobs.get(orgId, jobId);
     if (!job || !ACTIVE.has(job.status)) return 'done';
     if (this.stopping) return 'interrupted';
+    if (job.cancelRequested) {
+      await this.markCancelled(orgId, jobId);
+      return 'done';
+    }
     const controller = new AbortController();
     const key = `${orgId}/${queryKey(job.request.query, job.request.detector.id)}`;
     this.running++;
@@ -278,6 +327,7 @@ export class Trainer {
       // Written from the progress callback; the last epoch stays on the job when it ends.
       let lastFit = null as JobFit | null;
       for (const [index, one] of series.entries()) {
+        signal.throwIfAborted();
         const name = seriesName(request.query, one.tags);
         const onProgress = (p: FitProgress) => {
           lastFit = fitOf(p, lastFit);
@@ -297,6 +347,7 @@ export class Trainer {
           onProgress,
           signal,
         });
+        signal.throwIfAborted(); // a job cancelled during the fit stores nothing
         const key = seriesKey(request.query, one.tags, request.detector.id);
         const id = modelIdFor(key, request.detector.id);
         await store.models.saveVersion(
@@ -327,6 +378,7 @@ export class Trainer {
       }
       await update({
         status: 'succeeded',
+        fit: null,
         progress: 1,
         finishedAt: this.now(),
         models,
@@ -335,6 +387,11 @@ export class Trainer {
       });
       this.options.metrics?.trainings.inc({ status: 'succeeded' });
     } catch (error) {
+      if (signal.reason instanceof JobCancelled) {
+        this.options.metrics?.trainings.inc({ status: 'cancelled' });
+        await this.markCancelled(orgId, job.id).catch(() => undefined);
+        return;
+      }
       if (signal.aborted && this.stopping) {
         logger.info(
           'training job interrupted by shutdown; it resumes on the next start (or another replica)',
