@@ -378,7 +378,6 @@ export class Trainer {
       }
       await update({
         status: 'succeeded',
-        fit: null,
         progress: 1,
         finishedAt: this.now(),
         models,
