@@ -150,6 +150,7 @@ export class BacktestService {
     await Promise.allSettled([...this.active.values()].map((a) => a.done));
   }
 
+  /** Ends a backtest; one asked to cancel (maybe on another replica) ends cancelled, without a result. */
   private async finish(
     orgId: number,
     id: string,
@@ -157,9 +158,12 @@ export class BacktestService {
     message: string,
     patch: Partial<Backtest> = {},
   ) {
-    await this.backtests.update(orgId, id, (current) =>
-      current ? { ...current, ...patch, status, message, finishedAt: this.now() } : undefined,
-    );
+    await this.backtests.update(orgId, id, (current) => {
+      if (!current) return undefined;
+      if (current.cancelRequested && status === 'succeeded')
+        return { ...current, status: 'cancelled', message: 'Cancelled', finishedAt: this.now() };
+      return { ...current, ...patch, status, message, finishedAt: this.now() };
+    });
   }
 
   private async run(orgId: number, backtest: Backtest, signal: AbortSignal): Promise<void> {
@@ -225,6 +229,7 @@ export class BacktestService {
         thresholdOf(definition.detector.params),
         backtest.request.includePoints,
       );
+      signal.throwIfAborted(); // cancelled while the last chunk was scored
       const regions = result.series.reduce((n, s) => n + s.regions.length, 0);
       await this.finish(
         orgId,
