@@ -1,6 +1,6 @@
 import { encodeModel } from './model-codec';
 import { scoreSeries, trainModel } from './score';
-import { seasonalPoints, shifted, STEP_MS, T0 } from './test-support';
+import { STEP_MS, seasonalPoints, shifted, T0 } from './test-support';
 
 /** 8 days of 5-minute data (288 a day); the same one-hour bump on day 3 and again on day 7. */
 const DAY = 288;
@@ -19,7 +19,9 @@ async function peakOfRecurrence(detector: 'robust' | 'ensemble', normal?: Array<
     model,
     scoreFrom: range[0]![0],
   });
-  const bump = series.time.map((t, i) => (t >= T0 + AGAIN * STEP_MS && t < T0 + (AGAIN + 12) * STEP_MS ? i : -1));
+  const bump = series.time.map((t, i) =>
+    t >= T0 + AGAIN * STEP_MS && t < T0 + (AGAIN + 12) * STEP_MS ? i : -1,
+  );
   return {
     model,
     series,
