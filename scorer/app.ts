@@ -15,6 +15,7 @@ import { markRoutes } from './routes/marks';
 import { modelRoutes } from './routes/models';
 import { schemaRoutes } from './routes/schema';
 import { scoreRoutes } from './routes/score';
+import { uiRoutes } from './routes/ui';
 
 /** Composes the scorer's HTTP API; every route lives in `routes/`, by feature. */
 export function createApp(deps: AppDeps) {
@@ -41,6 +42,7 @@ export function createApp(deps: AppDeps) {
     })
     .get('/openapi.json', (c) => c.json(openApiDocument()))
     .route('/api/v1', api);
+  if (config.ui.enabled) app.route('/', uiRoutes());
   app.onError(onError(logger));
   app.notFound(notFound);
   return app;

@@ -54,6 +54,7 @@ describe('loadConfig', () => {
       },
       scoreWorkers: Math.min(4, availableParallelism()),
       logLevel: 'info',
+      ui: { enabled: false },
     });
   });
 

@@ -104,6 +104,8 @@ export const envSchema = z.object({
   /** Engine worker threads (0 = the engine runs on the main thread, holding every request up). */
   SCORE_WORKERS: withDefault(int(0, 64), String(defaultScoreWorkers())),
   LOG_LEVEL: withDefault(z.enum(['debug', 'info', 'warn', 'error', 'silent']), 'info'),
+  /** Serve the read-only page at /ui (its data comes from the API, behind the same tokens). */
+  UI_ENABLED: withDefault(boolean, 'false'),
 });
 
 type Issue = { variable: string; message: string };
@@ -183,6 +185,8 @@ export interface Config {
   };
   scoreWorkers: number;
   logLevel: LogLevel;
+  /** The read-only page at /ui (UI_ENABLED). */
+  ui: { enabled: boolean };
 }
 
 export class ConfigError extends Error {
@@ -261,6 +265,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     scoreWorkers: e.SCORE_WORKERS,
     logLevel: e.LOG_LEVEL,
+    ui: { enabled: e.UI_ENABLED },
   };
 }
 

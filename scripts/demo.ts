@@ -8,6 +8,8 @@
  * existing Grafana at it. Ctrl-C (SIGINT) or SIGTERM stops everything it started and deletes the
  * temp folders.
  */
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseDuration } from '@tidemark/core';
 import { loadProvisionedDetectors } from '../scorer/continuous/provisioning';
@@ -72,6 +74,26 @@ function grafanaInstructions(influxUrl: string, scorerUrl: string, token: string
   print('  See docs/operations.md.');
 }
 
+/** Bundles the scorer's /ui page; without it the demo still runs, with the page left off. */
+function buildUi(): boolean {
+  const built = spawnSync(process.execPath, [join(__dirname, '..', 'plugin', 'scripts', 'build-ui.mjs')], {
+    stdio: 'ignore',
+  });
+  if (built.status !== 0) print('The /ui page could not be built (npm run build:ui); it stays off.');
+  return built.status === 0;
+}
+
+/** The demo's CPU per host, preselected on /ui. */
+function uiFragment(token: string): string {
+  return new URLSearchParams({
+    token,
+    database: DATABASE,
+    measurement: 'cpu',
+    field: 'usage_percent',
+    groupBy: 'host',
+  }).toString();
+}
+
 async function runLocal(settings: ReturnType<typeof options>): Promise<number> {
   const installed = ensureInfluxd(print);
   if (!installed.ok) {
@@ -132,10 +154,15 @@ async function runLocal(settings: ReturnType<typeof options>): Promise<number> {
     );
 
     // The scorer starts after the backfill: its detectors' first run scores the history's last day.
-    const scorer = await stack.startScorer(influxd.url);
+    const uiBuilt = buildUi();
+    const scorer = await stack.startScorer(influxd.url, { env: { UI_ENABLED: String(uiBuilt) } });
     if (stop.signal.aborted) return 0;
     const definitions = (await loadProvisionedDetectors(DETECTORS_FILE, 1)).map((p) => p.definition);
     print(`Scorer:        ${scorer.url}  token ${scorer.token}  (log: ${scorer.logFile})`);
+    if (uiBuilt) {
+      // The token rides in the fragment, which the browser keeps to itself; the page drops it from the URL.
+      print(`Look (no Grafana needed): ${scorer.url}/ui#${uiFragment(scorer.token)}`);
+    }
     print(`Detectors:     ${definitions.map((d) => d.id).join(', ')} (provisioning/scorer/detectors.yaml)`);
     print();
     grafanaInstructions(influxd.url, scorer.url, scorer.token);

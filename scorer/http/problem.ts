@@ -32,6 +32,7 @@ export type ProblemSlug =
   | 'influxdb-credentials'
   | 'grafana-unavailable'
   | 'redis-unavailable'
+  | 'ui-not-built'
   | 'internal';
 
 export interface ProblemInit {

@@ -83,7 +83,10 @@ export class LocalStack {
   }
 
   /** `tidemark serve` with the provisioned detectors, on loopback; resolves once /readyz answers 200. */
-  async startScorer(influxUrl: string, options: { port?: number; logLevel?: string } = {}): Promise<Scorer> {
+  async startScorer(
+    influxUrl: string,
+    options: { port?: number; logLevel?: string; env?: Record<string, string> } = {},
+  ): Promise<Scorer> {
     this.scorerDir = await mkdtemp(join(tmpdir(), 'tidemark-demo-scorer-'));
     const port = await portNear(options.port ?? 8080);
     const token = randomBytes(24).toString('hex');
@@ -99,6 +102,7 @@ export class LocalStack {
         DATA_DIR: join(this.scorerDir, 'data'),
         DETECTORS_FILE,
         LOG_LEVEL: options.logLevel ?? 'info',
+        ...options.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -40,6 +40,18 @@ export const TEST_IDS = {
     legend: 'data-testid tidemark-bands-legend',
     legendItem: 'data-testid tidemark-bands-legend-item',
   },
+  uiPage: {
+    token: 'data-testid tidemark-ui-token',
+    database: 'data-testid tidemark-ui-database',
+    measurement: 'data-testid tidemark-ui-measurement',
+    field: 'data-testid tidemark-ui-field',
+    groupBy: 'data-testid tidemark-ui-group-by',
+    range: 'data-testid tidemark-ui-range',
+    draw: 'data-testid tidemark-ui-draw',
+    status: 'data-testid tidemark-ui-status',
+    plot: 'data-testid tidemark-ui-plot',
+    summary: 'data-testid tidemark-ui-summary',
+  },
   app: {
     page: 'data-testid tidemark-app-page',
     datasourcePicker: 'data-testid tidemark-app-datasource',

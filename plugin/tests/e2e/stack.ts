@@ -53,7 +53,11 @@ export interface Scorer {
 }
 
 /** Runs the real scorer (`tidemark serve`, as users start it) on a free loopback port against the given InfluxDB. */
-export async function startScorer(influxUrl: string, token: string): Promise<Scorer> {
+export async function startScorer(
+  influxUrl: string,
+  token: string,
+  env: Record<string, string> = {},
+): Promise<Scorer> {
   const port = await freePort();
   const dataDir = await mkdtemp(join(tmpdir(), 'tidemark-e2e-scorer-'));
   const child: ChildProcess = spawn(
@@ -69,6 +73,7 @@ export async function startScorer(influxUrl: string, token: string): Promise<Sco
         TIDEMARK_TOKENS: token,
         DATA_DIR: dataDir,
         LOG_LEVEL: 'warn',
+        ...env,
       },
       stdio: ['ignore', 'ignore', 'pipe'],
     },
