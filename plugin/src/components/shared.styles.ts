@@ -31,6 +31,12 @@ export const getSharedStyles = (theme: GrafanaTheme2) => ({
     marginBottom: theme.spacing(3),
     background: theme.colors.background.secondary,
   }),
+  sideBySide: css({
+    display: 'grid',
+    gridTemplateColumns: 'repeat(auto-fit, minmax(380px, 1fr))',
+    gap: theme.spacing(2),
+  }),
+  column: css({ minWidth: 0 }),
   code: css({
     fontFamily: theme.typography.fontFamilyMonospace,
     fontSize: theme.typography.bodySmall.fontSize,

@@ -7,13 +7,25 @@ import {
 } from '@grafana/runtime';
 import {
   annotationsResponseSchema,
+  type Backtest,
+  type BacktestRequest,
+  backtestSchema,
   type ContinuousDetector,
   type ContinuousDetectorInput,
+  type ContinuousDetectorPatch,
   continuousDetectorSchema,
   detectorsResponseSchema,
   type Job,
   jobSchema,
+  type MaintenanceWindow,
+  type MaintenanceWindowInput,
+  type Mark,
+  type MarkInput,
   type ModelSummary,
+  maintenanceWindowSchema,
+  maintenanceWindowsResponseSchema,
+  markSchema,
+  marksResponseSchema,
   modelSummarySchema,
   modelsResponseSchema,
   type Problem,
@@ -39,6 +51,15 @@ export interface SchemaParams {
   database?: string;
   measurement?: string;
   key?: string;
+}
+
+/** Where a detector's alert rule reads from and goes (docs/api.md, `alertRuleQuerySchema`). */
+export interface AlertRuleParams {
+  datasourceUid?: string;
+  folder?: string;
+  group?: string;
+  dashboardUid?: string;
+  panelId?: string;
 }
 
 /** An error from the scorer (or Grafana's proxy in front of it), with a message fit for the user. */
@@ -97,6 +118,12 @@ export class ScorerClient {
     );
   }
 
+  /** Asks a running training job to stop (Editor); it ends `cancelled` at its next progress report. */
+  async cancelJob(jobId: string): Promise<Job> {
+    const path = `/api/v1/jobs/${encodeURIComponent(jobId)}/cancel`;
+    return parse(jobSchema, await this.request('POST', path), `POST ${path}`);
+  }
+
   /** Makes a kept version of a model current again (Editor). */
   async rollback(modelId: string, version: number): Promise<ModelSummary> {
     const path = `/api/v1/models/${encodeURIComponent(modelId)}/rollback`;
@@ -129,9 +156,111 @@ export class ScorerClient {
     );
   }
 
+  /** Changes the named top-level fields of a detector (Editor). */
+  async patchDetector(id: string, patch: ContinuousDetectorPatch): Promise<ContinuousDetector> {
+    const path = `/api/v1/detectors/${encodeURIComponent(id)}`;
+    return parse(
+      continuousDetectorSchema,
+      await this.request('PATCH', path, { data: patch }),
+      `PATCH ${path}`,
+    );
+  }
+
+  /** Pauses (keeping its checkpoint) or resumes (catching up from it) a detector (Editor). */
+  async setDetectorRunning(id: string, running: boolean): Promise<ContinuousDetector> {
+    const path = `/api/v1/detectors/${encodeURIComponent(id)}/${running ? 'resume' : 'pause'}`;
+    return parse(continuousDetectorSchema, await this.request('POST', path), `POST ${path}`);
+  }
+
+  /**
+   * The detector's Grafana alert rule: `yaml`, a file for Grafana's provisioning folder (as text);
+   * `json`, the body for Grafana's `POST /api/v1/provisioning/alert-rules`.
+   */
+  async alertRule(id: string, params: AlertRuleParams & { format: 'yaml' }): Promise<string>;
+  async alertRule(id: string, params: AlertRuleParams & { format: 'json' }): Promise<Record<string, unknown>>;
+  async alertRule(id: string, params: AlertRuleParams & { format: 'yaml' | 'json' }): Promise<unknown> {
+    const path = `/api/v1/detectors/${encodeURIComponent(id)}/alert-rule`;
+    const body = await this.request('GET', path, {
+      params: definedOnly(params),
+      responseType: params.format === 'yaml' ? 'text' : 'json',
+    });
+    if (params.format === 'yaml' ? typeof body !== 'string' : typeof body !== 'object' || body === null) {
+      throw new ScorerError(`The scorer's answer to GET ${path} is not ${params.format}.`, 502);
+    }
+    return body;
+  }
+
   /** Deletes a continuous detector and its checkpoint (Admin); what it wrote stays in InfluxDB. */
   async deleteDetector(id: string): Promise<void> {
     await this.request('DELETE', `/api/v1/detectors/${encodeURIComponent(id)}`);
+  }
+
+  /** Starts a backtest (Editor): the definition scored over a past range as the continuous detector would have. */
+  async startBacktest(request: BacktestRequest): Promise<Backtest> {
+    return parse(
+      backtestSchema,
+      await this.request('POST', '/api/v1/backtests', { data: request }),
+      'POST /api/v1/backtests',
+    );
+  }
+
+  /** A backtest with its progress, and its result once it succeeded. */
+  async backtest(id: string): Promise<Backtest> {
+    const path = `/api/v1/backtests/${encodeURIComponent(id)}`;
+    return parse(backtestSchema, await this.request('GET', path), `GET ${path}`);
+  }
+
+  async cancelBacktest(id: string): Promise<Backtest> {
+    const path = `/api/v1/backtests/${encodeURIComponent(id)}/cancel`;
+    return parse(backtestSchema, await this.request('POST', path), `POST ${path}`);
+  }
+
+  async marks(
+    filter: { detector?: string; series?: string; from?: number; to?: number } = {},
+  ): Promise<Mark[]> {
+    const params = definedOnly({
+      detector: filter.detector,
+      series: filter.series,
+      from: filter.from?.toString(),
+      to: filter.to?.toString(),
+    });
+    return parse(
+      marksResponseSchema,
+      await this.request('GET', '/api/v1/marks', { params }),
+      'GET /api/v1/marks',
+    ).marks;
+  }
+
+  /** Marks a stretch of a detector's series `not-anomaly` or `missed` (Editor). */
+  async createMark(mark: MarkInput): Promise<Mark> {
+    return parse(
+      markSchema,
+      await this.request('POST', '/api/v1/marks', { data: mark }),
+      'POST /api/v1/marks',
+    );
+  }
+
+  /** Removes a mark (Editor, like making one). */
+  async deleteMark(id: string): Promise<void> {
+    await this.request('DELETE', `/api/v1/marks/${encodeURIComponent(id)}`);
+  }
+
+  async maintenanceWindows(): Promise<MaintenanceWindow[]> {
+    const body = await this.request('GET', '/api/v1/maintenance-windows');
+    return parse(maintenanceWindowsResponseSchema, body, 'GET /api/v1/maintenance-windows').windows;
+  }
+
+  /** Creates a maintenance window, or replaces one when `replace` (Editor). */
+  async saveMaintenanceWindow(window: MaintenanceWindowInput, replace: boolean): Promise<MaintenanceWindow> {
+    const path = replace
+      ? `/api/v1/maintenance-windows/${encodeURIComponent(window.id)}`
+      : '/api/v1/maintenance-windows';
+    const body = await this.request(replace ? 'PUT' : 'POST', path, { data: window });
+    return parse(maintenanceWindowSchema, body, `${replace ? 'PUT' : 'POST'} ${path}`);
+  }
+
+  async deleteMaintenanceWindow(id: string): Promise<void> {
+    await this.request('DELETE', `/api/v1/maintenance-windows/${encodeURIComponent(id)}`);
   }
 
   /** Raw call for health checks: resolves with the status instead of throwing on HTTP errors. */
@@ -145,9 +274,14 @@ export class ScorerClient {
   }
 
   private async request(
-    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
     path: string,
-    options: { data?: unknown; params?: Record<string, string>; requestId?: string } = {},
+    options: {
+      data?: unknown;
+      params?: Record<string, string>;
+      requestId?: string;
+      responseType?: 'json' | 'text';
+    } = {},
   ): Promise<unknown> {
     const url = `${this.proxyUrl}/${ROUTE_PATH}${path}`;
     try {
@@ -158,6 +292,7 @@ export class ScorerClient {
           data: options.data,
           params: options.params,
           requestId: options.requestId,
+          ...(options.responseType ? { responseType: options.responseType } : {}),
           headers: options.data !== undefined ? { 'Content-Type': 'application/json' } : undefined,
           showErrorAlert: false,
           showSuccessAlert: false,

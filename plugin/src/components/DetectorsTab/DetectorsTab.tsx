@@ -2,8 +2,9 @@ import { Button, ConfirmButton, useStyles2 } from '@grafana/ui';
 import type { ContinuousDetector } from '@tidemark/core';
 import React, { useState } from 'react';
 import { TEST_IDS } from '../../constants/tests';
+import { AlertRuleActions } from '../AlertRuleActions/AlertRuleActions';
 import { DetectorForm } from '../DetectorForm/DetectorForm';
-import { type DetectorDraft, definitionOf, draftOf, NEW_DRAFT } from '../DetectorForm/definition';
+import { type DetectorDraft, draftOf, NEW_DRAFT } from '../DetectorForm/definition';
 import type { TabProps } from '../ModelsPage/context';
 import { formatTime, StatusBadge } from '../ModelsPage/format';
 import { getSharedStyles } from '../shared.styles';
@@ -12,9 +13,11 @@ import { getSharedStyles } from '../shared.styles';
 export function DetectorsTab({ datasource, permissions, state, action }: TabProps) {
   const styles = useStyles2(getSharedStyles);
   const [form, setForm] = useState<{ draft: DetectorDraft; editing: boolean } | null>(null);
+  const [alerting, setAlerting] = useState<string | null>(null);
+  const alertingDetector = state.detectors.find((d) => d.id === alerting);
   const setEnabled = (detector: ContinuousDetector, enabled: boolean) =>
     action.run(`${enabled ? 'Resuming' : 'Pausing'} ${detector.id}`, () =>
-      datasource.client.replaceDetector({ ...definitionOf(draftOf(detector)), enabled }),
+      datasource.client.setDetectorRunning(detector.id, enabled),
     );
 
   return (
@@ -72,6 +75,14 @@ export function DetectorsTab({ datasource, permissions, state, action }: TabProp
                 <td>{formatTime(detector.lastRunAt)}</td>
                 <td>
                   <div className={styles.actions}>
+                    <Button
+                      size="sm"
+                      variant="secondary"
+                      icon="bell"
+                      onClick={() => setAlerting(alerting === detector.id ? null : detector.id)}
+                    >
+                      Alert rule
+                    </Button>
                     {permissions.canEdit && !detector.provisioned && (
                       <>
                         <Button
@@ -114,6 +125,13 @@ export function DetectorsTab({ datasource, permissions, state, action }: TabProp
             ))}
           </tbody>
         </table>
+      )}
+      {alertingDetector && (
+        <AlertRuleActions
+          datasource={datasource}
+          detector={alertingDetector}
+          canCreate={permissions.canEdit}
+        />
       )}
     </section>
   );

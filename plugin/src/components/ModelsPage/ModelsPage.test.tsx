@@ -101,7 +101,8 @@ const routes = () => ({
   'GET /api/v1/detectors': {
     body: { detectors: [detector, { ...detector, id: 'file', name: 'From file', provisioned: true }] },
   },
-  'PUT /api/v1/detectors/cpu-watch': { body: { ...detector, enabled: false, status: 'disabled' } },
+  'POST /api/v1/detectors/cpu-watch/pause': { body: { ...detector, enabled: false, status: 'disabled' } },
+  'POST /api/v1/jobs/j-running/cancel': { body: { ...job('running', 0.42), cancelRequested: true } },
   'DELETE /api/v1/detectors/cpu-watch': { status: 204, body: undefined },
   'POST /api/v1/models/m1/rollback': { body: { ...model, version: 2 } },
 });
@@ -146,7 +147,7 @@ describe('ModelsPage', () => {
     expect(writes()).toEqual([]);
   });
 
-  it('lets an Editor pause a detector (its whole definition, enabled false) and roll back, not delete', async () => {
+  it('lets an Editor pause a detector, cancel a training job and roll back, not delete', async () => {
     orgRole = 'Editor';
     render(<ModelsPage />);
     const row = (await screen.findByText('CPU watch')).closest('tr')!;
@@ -155,23 +156,10 @@ describe('ModelsPage', () => {
     expect(screen.queryByRole('button', { name: /Delete/ })).toBeNull();
     fireEvent.click(within(row as HTMLElement).getByRole('button', { name: 'Pause' }));
     await waitFor(() => expect(writes()).toHaveLength(1));
-    const { id, name, query: q, interval, lag, maxBackfill, detector: spec, output } = detector;
     expect(writes()[0]).toMatchObject({
-      method: 'PUT',
-      url: expect.stringMatching(/\/detectors\/cpu-watch$/),
+      method: 'POST',
+      url: expect.stringMatching(/\/detectors\/cpu-watch\/pause$/),
     });
-    expect(writes()[0]!.data).toEqual({
-      id,
-      name,
-      query: q,
-      interval,
-      lag,
-      maxBackfill,
-      detector: { id: 'ensemble', params: { sensitivity: 'medium' } },
-      output,
-      enabled: false,
-    });
-    expect(spec.id).toBe('ensemble');
 
     openTraining();
     expect(await screen.findByTestId(TEST_IDS.app.trainForm)).toBeInTheDocument();
@@ -180,6 +168,14 @@ describe('ModelsPage', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Roll back to v1' }));
     await waitFor(() => expect(writes()).toHaveLength(2));
     expect(writes()[1]).toMatchObject({ method: 'POST', data: { version: 1 } });
+    // Only the running job can be cancelled.
+    expect(screen.getAllByRole('button', { name: 'Cancel' })).toHaveLength(1);
+    fireEvent.click(screen.getByRole('button', { name: 'Cancel' }));
+    await waitFor(() => expect(writes()).toHaveLength(3));
+    expect(writes()[2]).toMatchObject({
+      method: 'POST',
+      url: expect.stringMatching(/\/jobs\/j-running\/cancel$/),
+    });
     expect(screen.queryByRole('button', { name: /Delete/ })).toBeNull();
   });
 
@@ -201,7 +197,7 @@ describe('ModelsPage', () => {
     orgRole = 'Editor';
     backend = fakeBackend({
       ...routes(),
-      'PUT /api/v1/detectors/cpu-watch': {
+      'POST /api/v1/detectors/cpu-watch/pause': {
         status: 400,
         body: { type: 'x', title: 'Invalid request', status: 400, detail: 'interval: too short' },
       },

@@ -15,17 +15,24 @@ import { DATASOURCE_PLUGIN_ID } from '../../constants/routes';
 import { TEST_IDS } from '../../constants/tests';
 import { DataSource } from '../../datasource/datasource';
 import { currentPermissions } from '../../roles';
+import { BacktestTab } from '../BacktestTab/BacktestTab';
 import { DetectorsTab } from '../DetectorsTab/DetectorsTab';
+import { MaintenanceTab } from '../MaintenanceTab/MaintenanceTab';
+import { MarksTab } from '../MarksTab/MarksTab';
 import { getSharedStyles } from '../shared.styles';
 import { TrainingTab } from '../TrainingTab/TrainingTab';
 import type { TabProps } from './context';
 import { useAction } from './useAction';
 import { useScorerState } from './useScorerState';
 
-const TABS: Array<{ id: string; label: string; Component: (props: TabProps) => React.ReactElement }> = [
-  { id: 'detectors', label: 'Continuous detectors', Component: DetectorsTab },
-  { id: 'training', label: 'Models and training', Component: TrainingTab },
-];
+const TABS: Array<{ id: string; label: string; Component: (props: TabProps) => React.ReactElement | null }> =
+  [
+    { id: 'detectors', label: 'Continuous detectors', Component: DetectorsTab },
+    { id: 'backtest', label: 'Backtest', Component: BacktestTab },
+    { id: 'maintenance', label: 'Maintenance windows', Component: MaintenanceTab },
+    { id: 'marks', label: 'Marks', Component: MarksTab },
+    { id: 'training', label: 'Models and training', Component: TrainingTab },
+  ];
 
 /**
  * The app page: models, training and continuous detectors of the org, through a Tidemark data

@@ -9,7 +9,7 @@ export function TrainingTab({ datasource, permissions, state, action }: TabProps
   return (
     <>
       {permissions.canEdit && <TrainForm datasource={datasource} action={action} />}
-      <JobsTable jobs={state.jobs} />
+      <JobsTable jobs={state.jobs} datasource={datasource} permissions={permissions} action={action} />
       <ModelsTable models={state.models} datasource={datasource} permissions={permissions} action={action} />
     </>
   );
