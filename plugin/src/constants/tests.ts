@@ -39,6 +39,11 @@ export const TEST_IDS = {
     tooltip: 'data-testid tidemark-bands-tooltip',
     legend: 'data-testid tidemark-bands-legend',
     legendItem: 'data-testid tidemark-bands-legend-item',
+    tooltipClose: 'data-testid tidemark-bands-tooltip-close',
+    mark: 'data-testid tidemark-bands-mark',
+    markNote: 'data-testid tidemark-bands-mark-note',
+    markDone: 'data-testid tidemark-bands-mark-done',
+    markError: 'data-testid tidemark-bands-mark-error',
   },
   uiPage: {
     token: 'data-testid tidemark-ui-token',

@@ -70,6 +70,15 @@ export function buildOptions(
       defaultValue: DEFAULT_OPTIONS.scoreColor,
       showIf: (options) => options.showScore,
     })
+    .addTextInput({
+      path: 'markDetector',
+      name: 'Continuous detector for marks',
+      description:
+        'Id of the continuous detector scoring these series: Editors can then mark a region “not an anomaly” or a point “missed” from its pinned tooltip',
+      category: anomalies,
+      defaultValue: DEFAULT_OPTIONS.markDetector,
+      settings: { placeholder: 'e.g. cpu-usage' },
+    })
     .addBooleanSwitch({
       path: 'showLegend',
       name: 'Show legend',

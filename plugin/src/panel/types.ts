@@ -18,6 +18,8 @@ export interface BandsOptions {
   bandColor: string;
   anomalyColor: string;
   scoreColor: string;
+  /** Id of the continuous detector whose series this panel shows; '' turns marking off. */
+  markDetector: string;
 }
 
 export const DEFAULT_OPTIONS: BandsOptions = {
@@ -31,4 +33,5 @@ export const DEFAULT_OPTIONS: BandsOptions = {
   bandColor: '',
   anomalyColor: 'red',
   scoreColor: 'orange',
+  markDetector: '',
 };

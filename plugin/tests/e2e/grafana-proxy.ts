@@ -14,7 +14,9 @@ import { type GrafanaRole, matchRoute, type PluginRoute, roleAllows } from '../g
  *   the data source's settings (here: `Authorization: Bearer <token>`);
  * - the browser's `Authorization` and `Cookie` headers never reach the upstream;
  * - an upstream 401 reaches the browser as 400 (so the browser's session is not logged out);
- * - an unreachable upstream is a 502 with `{ "message": "Bad Gateway" }`.
+ * - an unreachable upstream is a 502 with `{ "message": "Bad Gateway" }`;
+ * - with `idForwarding` on (`idToken` given), the signed-in user's ID token goes along as
+ *   `X-Grafana-Id`, with `X-Grafana-Org-Id`, as Grafana forwards them to plugins.
  *
  * It also serves the harness page, so the browser calls it same-origin as it calls Grafana.
  */
@@ -25,6 +27,8 @@ export interface DataSourceSettings {
   routes: PluginRoute[];
   /** The signed-in user's org role (default Viewer: what every dashboard user has). */
   role?: GrafanaRole;
+  /** The signed-in user's ID token (Grafana's `idForwarding`), and the org it was signed for. */
+  idToken?: { token: () => string; orgId: number };
 }
 
 export interface GrafanaProxy {
@@ -85,6 +89,10 @@ export async function startGrafanaProxy(
       if (!STRIPPED.includes(name) && typeof value === 'string') headers.set(name, value);
     }
     for (const header of route.headers ?? []) headers.set(header.name, fill(header.content, settings));
+    if (settings.idToken) {
+      headers.set('x-grafana-id', settings.idToken.token());
+      headers.set('x-grafana-org-id', String(settings.idToken.orgId));
+    }
     const body = ['GET', 'HEAD'].includes(request.method ?? 'GET') ? undefined : await readBody(request);
     let upstream: Response;
     try {

@@ -1,7 +1,8 @@
 /**
  * Mounts the real panel and editors outside Grafana, with real @grafana/data frames and Grafana's
  * theme, for the Playwright tests. The view is chosen by the query string:
- * `?view=panel|panel-plain|panel-empty|query-editor|config-editor&theme=dark|light&series=N`.
+ * `?view=panel|panel-plain|panel-empty|query-editor|config-editor|e2e|app&theme=dark|light&series=N`;
+ * `role=Viewer|Editor|Admin` is the signed-in user's org role in Grafana's boot data.
  */
 import {
   createDataFrame,
@@ -13,11 +14,13 @@ import {
   FieldType,
   ThemeContext,
 } from '@grafana/data';
-import { setBackendSrv, setTemplateSrv } from '@grafana/runtime';
+import { config, setBackendSrv, setDataSourceSrv, setTemplateSrv } from '@grafana/runtime';
 import { GlobalStyles } from '@grafana/ui';
 import React, { useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { from, lastValueFrom } from 'rxjs';
+import { ModelsPage } from '../../src/components/ModelsPage/ModelsPage';
+import { DATASOURCE_PLUGIN_ID } from '../../src/constants/routes';
 import { ConfigEditor } from '../../src/datasource/components/ConfigEditor/ConfigEditor';
 import { QueryEditor } from '../../src/datasource/components/QueryEditor/QueryEditor';
 import { DataSource } from '../../src/datasource/datasource';
@@ -49,9 +52,30 @@ const height = Number(params.get('height') ?? 420);
 };
 
 // Grafana's services, answered in the browser.
-// The end-to-end view talks to the real scorer through the proxy stand-in that serves this page.
-setBackendSrv((view === 'e2e' ? browserBackendSrv() : schemaBackendSrv) as never);
+// The end-to-end views talk to the real scorer through the proxy stand-in that serves this page.
+setBackendSrv((view === 'e2e' || view === 'app' ? browserBackendSrv() : schemaBackendSrv) as never);
 setTemplateSrv(templateSrv as never);
+// Grafana's boot data: the signed-in user's org role, which the page's buttons follow.
+config.bootData = {
+  ...config.bootData,
+  user: { ...config.bootData?.user, orgRole: params.get('role') ?? 'Viewer' },
+} as typeof config.bootData;
+// Grafana's data source list: one Tidemark data source (uid tm) and one InfluxDB for alert rules.
+const DATASOURCES = [
+  { uid: 'tm', name: 'Tidemark', type: DATASOURCE_PLUGIN_ID, meta: { id: DATASOURCE_PLUGIN_ID } },
+  { uid: 'influx', name: 'InfluxDB', type: 'influxdb', meta: { id: 'influxdb' } },
+];
+setDataSourceSrv({
+  getList: (filter: { pluginId?: string; type?: string } = {}) =>
+    DATASOURCES.filter(
+      (ds) => (!filter.pluginId || ds.type === filter.pluginId) && (!filter.type || ds.type === filter.type),
+    ),
+  getInstanceSettings: (ref: string | { uid?: string } | null) =>
+    DATASOURCES.find((ds) => ds.uid === (typeof ref === 'string' ? ref : ref?.uid)),
+  get: async () => undefined,
+  reload: async () => {},
+  registerRuntimeDataSource: () => {},
+} as never);
 
 function panelFrames(): DataFrame[] {
   if (view === 'panel-empty') return [];
@@ -157,7 +181,8 @@ function EndToEndView() {
     });
   }, []);
   if (!state.done) return <div>Scoring…</div>;
-  const props = panelProps(state.frames, DEFAULT_OPTIONS, { width, height }, theme);
+  const options = { ...DEFAULT_OPTIONS, ...JSON.parse(params.get('options') ?? '{}') };
+  const props = panelProps(state.frames, options, { width, height }, theme);
   return <BandsPanel {...props} />;
 }
 
@@ -199,6 +224,7 @@ function browserBackendSrv() {
 }
 
 const VIEWS: Record<string, () => React.ReactElement> = {
+  app: ModelsPage,
   e2e: EndToEndView,
   panel: PanelView,
   'panel-plain': PanelView,

@@ -64,7 +64,13 @@ export function panelProps(
   });
   return {
     id: 1,
-    data: { series, state: LoadingState.Done, timeRange },
+    // As Grafana passes it: the request whose targets name the panel's data source.
+    data: {
+      series,
+      state: LoadingState.Done,
+      timeRange,
+      request: { targets: [{ refId: 'A', datasource: { uid: 'tm', type: 'tidemark-anomaly-datasource' } }] },
+    },
     timeRange,
     timeZone: 'utc',
     options,

@@ -1,13 +1,17 @@
 import type { PanelProps } from '@grafana/data';
 import { PanelDataErrorView } from '@grafana/runtime';
 import { useStyles2, useTheme2 } from '@grafana/ui';
-import React, { useMemo, useState } from 'react';
+import React, { useMemo, useRef, useState } from 'react';
 import { TEST_IDS } from '../../../constants/tests';
+import { ScorerClient } from '../../../datasource/api';
+import { currentPermissions } from '../../../roles';
 import { seriesFromFrames } from '../../model';
 import { plotColors } from '../../plot/colors';
 import { buildMainPlot, buildScorePlot, type PlotInput } from '../../plot/config';
 import type { BandsOptions } from '../../types';
 import { Legend } from '../Legend/Legend';
+import { MarkActions } from '../MarkActions/MarkActions';
+import { markAt } from '../MarkActions/markTarget';
 import { Tooltip } from '../Tooltip/Tooltip';
 import { getStyles } from './BandsPanel.styles';
 import { UPlotChart } from './UPlotChart';
@@ -19,6 +23,21 @@ interface CursorState {
   idx: number;
   left: number;
   top: number;
+}
+
+/**
+ * The scorer client marks go through: the panel's Tidemark data source (its proxy routes), when
+ * the panel names a continuous detector and the user is an Editor; else marking is off.
+ */
+function useMarkClient(data: Props['data'], options: BandsOptions): ScorerClient | undefined {
+  const uid = data.request?.targets?.find((target) => target.datasource?.uid)?.datasource?.uid;
+  return useMemo(
+    () =>
+      uid && options.markDetector && currentPermissions().canEdit
+        ? new ScorerClient(`/api/datasources/proxy/uid/${uid}`)
+        : undefined,
+    [uid, options.markDetector],
+  );
 }
 
 /** Value, expected band, anomalies and score, drawn with uPlot; any other frames draw as plain lines. */
@@ -36,6 +55,9 @@ export function BandsPanel({
   const styles = useStyles2(getStyles);
   const [hidden, setHidden] = useState<Set<string>>(new Set());
   const [cursor, setCursor] = useState<CursorState | null>(null);
+  const [pinned, setPinned] = useState<CursorState | null>(null);
+  const pressedAt = useRef<{ x: number; y: number } | null>(null);
+  const markClient = useMarkClient(data, options);
 
   const allSeries = useMemo(() => seriesFromFrames(data.series), [data.series]);
   // Colours follow each series' place among all series, so hiding one does not recolour the others.
@@ -101,26 +123,53 @@ export function BandsPanel({
   const onCursor = (idx: number | null, left: number, top: number) =>
     setCursor(idx === null || left < 0 ? null : { idx, left, top });
   const times = plots.main.data[0] as number[];
+  // A click (not the end of a drag-to-zoom) pins the tooltip where the cursor is, or unpins it.
+  const onPress = (event: React.MouseEvent) => {
+    pressedAt.current = { x: event.clientX, y: event.clientY };
+  };
+  const onClick = (event: React.MouseEvent) => {
+    const start = pressedAt.current;
+    if (start && Math.abs(event.clientX - start.x) + Math.abs(event.clientY - start.y) > 4) return;
+    setPinned(pinned || !cursor ? null : cursor);
+  };
+  const shown = pinned ?? cursor;
 
   return (
     <div className={styles.root} style={{ width, height }} data-testid={TEST_IDS.panel.root}>
-      <UPlotChart
-        testId={TEST_IDS.panel.plot}
-        opts={plots.main.opts}
-        data={plots.main.data}
-        onCursor={onCursor}
-      />
+      {/* biome-ignore lint/a11y/noStaticElementInteractions: the plot is pointer-driven; the tooltip's buttons are reachable once pinned */}
+      {/* biome-ignore lint/a11y/useKeyWithClickEvents: as above */}
+      <div onMouseDown={onPress} onClick={onClick}>
+        <UPlotChart
+          testId={TEST_IDS.panel.plot}
+          opts={plots.main.opts}
+          data={plots.main.data}
+          onCursor={onCursor}
+        />
+      </div>
       {plots.score && <UPlotChart opts={plots.score.opts} data={plots.score.data} onCursor={onCursor} />}
-      {cursor && times[cursor.idx] !== undefined && (
+      {shown && times[shown.idx] !== undefined && (
         <Tooltip
           series={visible}
           colors={colors}
-          time={times[cursor.idx]!}
+          time={times[shown.idx]!}
           threshold={options.threshold}
-          left={cursor.left + 60}
-          top={Math.min(cursor.top, plotHeight / 2)}
+          left={shown.left + 60}
+          top={Math.min(shown.top, plotHeight / 2)}
           panelWidth={width}
           timeZone={timeZone}
+          onClose={pinned ? () => setPinned(null) : undefined}
+          actions={
+            pinned && markClient
+              ? (series) => {
+                  const target = markAt(series, times[pinned.idx]!, options.threshold, options.markDetector);
+                  return (
+                    target && (
+                      <MarkActions key={`${series.key}:${target.from}`} target={target} client={markClient} />
+                    )
+                  );
+                }
+              : undefined
+          }
         />
       )}
       {options.showLegend && (

@@ -16,7 +16,14 @@ export const getStyles = (theme: GrafanaTheme2) => ({
     fontSize: theme.typography.bodySmall.fontSize,
     color: theme.colors.text.primary,
   }),
-  time: css({ color: theme.colors.text.secondary, marginBottom: theme.spacing(0.5) }),
+  time: css({
+    display: 'flex',
+    justifyContent: 'space-between',
+    alignItems: 'center',
+    color: theme.colors.text.secondary,
+    marginBottom: theme.spacing(0.5),
+  }),
+  actions: css({ marginTop: theme.spacing(0.75) }),
   series: css({ padding: theme.spacing(0.5, 0), borderTop: `1px solid ${theme.colors.border.weak}` }),
   title: css({
     display: 'flex',

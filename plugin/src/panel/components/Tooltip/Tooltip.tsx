@@ -1,6 +1,6 @@
 import { dateTimeFormat, formattedValueToString, getDisplayProcessor } from '@grafana/data';
-import { useStyles2, useTheme2 } from '@grafana/ui';
-import React from 'react';
+import { IconButton, useStyles2, useTheme2 } from '@grafana/ui';
+import React, { type ReactNode } from 'react';
 import { TEST_IDS } from '../../../constants/tests';
 import { anomalyFlags, type PanelSeries, regionAt } from '../../model';
 import type { PlotColors } from '../../plot/colors';
@@ -15,21 +15,47 @@ interface Props {
   top: number;
   panelWidth: number;
   timeZone: string;
+  /** Pinned by a click: it stays, takes the pointer and shows `actions`. */
+  onClose?: () => void;
+  /** What a pinned tooltip offers for one series at `time` (marking). */
+  actions?: (series: PanelSeries) => ReactNode;
 }
 
 const WIDTH = 300;
 
 /** What each series shows at the hovered time, and for anomalies why: expected range, σ, score, detector. */
-export function Tooltip({ series, colors, time, threshold, left, top, panelWidth, timeZone }: Props) {
+export function Tooltip({
+  series,
+  colors,
+  time,
+  threshold,
+  left,
+  top,
+  panelWidth,
+  timeZone,
+  onClose,
+  actions,
+}: Props) {
   const styles = useStyles2(getStyles);
   const x = left + WIDTH + 16 > panelWidth ? Math.max(0, left - WIDTH - 16) : left + 16;
   return (
     <div
       className={styles.tooltip}
-      style={{ left: x, top: top + 8, width: WIDTH }}
+      style={{ left: x, top: top + 8, width: WIDTH, pointerEvents: onClose ? 'auto' : 'none' }}
       data-testid={TEST_IDS.panel.tooltip}
     >
-      <div className={styles.time}>{dateTimeFormat(time, { timeZone })}</div>
+      <div className={styles.time}>
+        <span>{dateTimeFormat(time, { timeZone })}</span>
+        {onClose && (
+          <IconButton
+            name="times"
+            size="sm"
+            tooltip="Unpin"
+            onClick={onClose}
+            data-testid={TEST_IDS.panel.tooltipClose}
+          />
+        )}
+      </div>
       {series.map((s, index) => (
         <SeriesRows
           key={s.key}
@@ -37,6 +63,7 @@ export function Tooltip({ series, colors, time, threshold, left, top, panelWidth
           color={colors.series[index]?.line}
           time={time}
           threshold={threshold}
+          actions={actions?.(s)}
         />
       ))}
     </div>
@@ -48,11 +75,13 @@ function SeriesRows({
   color,
   time,
   threshold,
+  actions,
 }: {
   series: PanelSeries;
   color?: string;
   time: number;
   threshold?: number;
+  actions?: ReactNode;
 }) {
   const styles = useStyles2(getStyles);
   const theme = useTheme2();
@@ -84,6 +113,7 @@ function SeriesRows({
       {score != null && <Row label="Score" value={`${Math.round(score)} / 100 (flags at ${limit})`} />}
       {series.detector && <Row label="Detector" value={series.detector} />}
       {region && <div className={styles.explanation}>{region.explanation}</div>}
+      {actions && <div className={styles.actions}>{actions}</div>}
     </div>
   );
 }
