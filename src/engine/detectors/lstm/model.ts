@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { directForecast, FusedLstm } from './fused-lstm-layer';
 
 export interface ModelShape {
   window: number;
@@ -14,7 +15,7 @@ export interface ModelShape {
 export function buildForecaster(shape: ModelShape, seed: number): tf.Sequential {
   const model = tf.sequential();
   model.add(
-    tf.layers.lstm({
+    new FusedLstm({
       name: 'lstm',
       units: shape.units,
       inputShape: [shape.window, shape.channels],
@@ -38,8 +39,9 @@ function derivedSeed(seed: number, salt: number): number {
 }
 
 /**
- * Forecasts for `count` windows laid out as [count, W, channels] in `xs`, predicted in batches of
- * `batchSize` inside one tidy, so no tensor outlives the call. Returns [count] normalised changes.
+ * Forecasts for `count` windows laid out as [count, W, channels] in `xs`: [count] normalised
+ * changes. The forecaster runs straight through its kernel; any other model is predicted in
+ * batches of `batchSize` inside one tidy, so no tensor outlives the call.
  */
 export function predictWindows(
   model: tf.LayersModel,
@@ -49,6 +51,9 @@ export function predictWindows(
   batchSize: number,
 ): Float32Array {
   if (count === 0) return new Float32Array(0);
+  const direct = directForecast(model);
+  if (direct)
+    return direct(xs.subarray(0, count * shape.window * shape.channels), count, shape.window, shape.channels);
   return tf.tidy(() => {
     const input = tf.tensor3d(xs.subarray(0, count * shape.window * shape.channels), [
       count,
