@@ -1,6 +1,6 @@
 /**
  * LSTM detector throughput: fit and score points/s on 10k and 100k points of a noisy seasonal series,
- * the wasm/cpu scoring ratio, and memory; then the default forecaster trained and run side by side
+ * and memory; then the default forecaster trained and run side by side
  * with the same model in PyTorch (Debian's python3-torch, one thread) on the same windows, with
  * tfjs's own LSTM layer as a third column. Prints figures and ratios only; nothing asserts on time.
  *
@@ -27,7 +27,6 @@ import {
 
 const PERIOD = 288; // one day of 5-minute points
 const SIZES = [10_000, 100_000];
-const CPU_POINTS = 2_000;
 
 /** Daily and weekly seasons, Gaussian noise (σ = 2) and a spike every 5,000 points, seeded. */
 function seasonalSeries(length: number): SeriesView {
@@ -67,7 +66,6 @@ async function main(): Promise<void> {
   await compareWithPyTorch();
   if (process.argv.includes('--peer-only')) return;
   let lastDetector: LstmDetector | null = null;
-  let lastSeries: SeriesView | null = null;
   for (const size of SIZES) {
     const series = seasonalSeries(size);
     const detector = new LstmDetector();
@@ -85,29 +83,9 @@ async function main(): Promise<void> {
     console.log(`  after ${size.toLocaleString('en-US')}: ${memory()}`);
     lastDetector?.dispose();
     lastDetector = detector;
-    lastSeries = series;
   }
-  if (lastDetector && lastSeries) await compareBackends(lastDetector, lastSeries);
   lastDetector?.dispose();
   console.log(`end: ${memory()}`);
-}
-
-/** Scores the same points on wasm and on the pure-JS cpu backend (few points: cpu is slow). */
-async function compareBackends(detector: LstmDetector, series: SeriesView): Promise<void> {
-  const to = PERIOD * 2 + CPU_POINTS;
-  const wasm = await time(() => detector.score(series, PERIOD * 2, to));
-  await tf.setBackend('cpu');
-  const cpu = await time(() => detector.score(series, PERIOD * 2, to));
-  await tf.setBackend('wasm');
-  let largest = 0;
-  for (let k = 0; k < CPU_POINTS; k++) {
-    largest = Math.max(largest, Math.abs(wasm.result.expected[k]! - cpu.result.expected[k]!) || 0);
-  }
-  console.log(
-    `score ${CPU_POINTS.toLocaleString('en-US')} points: wasm ${perSecond(CPU_POINTS, wasm.ms)}, ` +
-      `cpu ${perSecond(CPU_POINTS, cpu.ms)}, wasm/cpu ${(cpu.ms / wasm.ms).toFixed(1)}×, ` +
-      `largest forecast difference ${largest.toExponential(1)}`,
-  );
 }
 
 const PEER = {

@@ -2,7 +2,14 @@ import * as tf from '@tensorflow/tfjs';
 
 type Initializer = ReturnType<typeof tf.initializers.zeros>;
 
-import { type LstmDims, type LstmWeights, lstmBackward, lstmForward } from './lstm-kernel';
+import {
+  type LstmDims,
+  type LstmTrace,
+  type LstmWeights,
+  lstmBackward,
+  lstmForward,
+  traceFor,
+} from './lstm-kernel';
 
 export interface FusedLstmArgs {
   name: string;
@@ -26,6 +33,8 @@ export class FusedLstm extends tf.layers.Layer {
   private kernel: tf.LayerVariable | null = null;
   private recurrentKernel: tf.LayerVariable | null = null;
   private bias: tf.LayerVariable | null = null;
+  /** The last backward pass's trace, for the next batch's forward pass to reuse. */
+  private spareTrace: LstmTrace | null = null;
 
   constructor(args: FusedLstmArgs) {
     super({ name: args.name, inputShape: args.inputShape });
@@ -60,8 +69,8 @@ export class FusedLstm extends tf.layers.Layer {
     const recurrent = this.recurrentKernel!.read();
     const bias = this.bias!.read();
     if (!kwargs.training)
-      return tf.tensor2d(this.forward(x, kernel, recurrent, bias).last, [x.shape[0], this.units]);
-    return fusedLstmOp(this.units)(x, kernel, recurrent, bias);
+      return tf.tensor2d(this.forward(x, kernel, recurrent, bias), [x.shape[0], this.units]);
+    return this.trainingOp()(x, kernel, recurrent, bias);
   }
 
   /** The layer's weights as the kernel reads them (copies out of the backend). */
@@ -79,6 +88,32 @@ export class FusedLstm extends tf.layers.Layer {
       readWeights(kernel, recurrent, bias),
       dimsOf(x, this.units),
     );
+  }
+
+  /** The forward pass as a tfjs op whose gradient is the kernel's backward pass. */
+  private trainingOp() {
+    return tf.customGrad((...args) => {
+      const [x, kernel, recurrent, bias] = args as tf.Tensor[];
+      const weights = readWeights(kernel!, recurrent!, bias!);
+      const dims = dimsOf(x!, this.units);
+      const inputs = x!.dataSync() as Float32Array;
+      const trace = traceFor(dims, inputs, this.spareTrace);
+      this.spareTrace = null;
+      const last = lstmForward(inputs, weights, dims, trace);
+      return {
+        value: tf.tensor2d(last, [dims.batch, this.units]),
+        gradFunc: (dy: tf.Tensor) => {
+          const gradients = lstmBackward(trace, weights, dy.dataSync() as Float32Array);
+          this.spareTrace = trace;
+          return [
+            tf.zerosLike(x!),
+            tf.tensor(gradients.kernel, kernel!.shape),
+            tf.tensor(gradients.recurrentKernel, recurrent!.shape),
+            tf.tensor(gradients.bias, bias!.shape),
+          ];
+        },
+      };
+    });
   }
 }
 tf.serialization.registerClass(FusedLstm);
@@ -101,7 +136,7 @@ export function directForecast(
   const headBias = bias.dataSync()[0]!;
   return (xs, count, steps, channels) => {
     const units = headKernel.length;
-    const { last } = lstmForward(xs, weights, { batch: count, steps, channels, units });
+    const last = lstmForward(xs, weights, { batch: count, steps, channels, units });
     const out = new Float32Array(count);
     for (let b = 0; b < count; b++) {
       let sum = headBias;
@@ -110,28 +145,6 @@ export function directForecast(
     }
     return out;
   };
-}
-
-/** The layer's forward pass as a tfjs op whose gradient is the kernel's backward pass. */
-function fusedLstmOp(units: number) {
-  return tf.customGrad((...args) => {
-    const [x, kernel, recurrent, bias] = args as tf.Tensor[];
-    const weights = readWeights(kernel!, recurrent!, bias!);
-    const dims = dimsOf(x!, units);
-    const { last, trace } = lstmForward(x!.dataSync() as Float32Array, weights, dims, true);
-    return {
-      value: tf.tensor2d(last, [dims.batch, units]),
-      gradFunc: (dy: tf.Tensor) => {
-        const gradients = lstmBackward(trace!, weights, dy.dataSync() as Float32Array);
-        return [
-          tf.zerosLike(x!),
-          tf.tensor(gradients.kernel, kernel!.shape),
-          tf.tensor(gradients.recurrentKernel, recurrent!.shape),
-          tf.tensor(gradients.bias, bias!.shape),
-        ];
-      },
-    };
-  });
 }
 
 function readWeights(kernel: tf.Tensor, recurrent: tf.Tensor, bias: tf.Tensor): LstmWeights {

@@ -36,7 +36,9 @@ import {
  * An LSTM forecaster (TensorFlow.js, wasm backend) whose residuals give the band and the score.
  *
  * - `fit` trains on the most recent windows of [0, end), reproducibly for a given seed, reporting
- *   progress after every epoch; an aborted fit throws an `AbortError` and keeps what was learned
+ *   progress after every epoch. A refit of a trained detector with the same shape starts from its
+ *   weights and runs at most `warmStartEpochs`, so a causal run does not retrain from scratch at
+ *   every refit; an aborted fit throws an `AbortError` and keeps what was learned
  *   before. With fewer than `minTrainingWindows` usable windows (about window + 32 points), fit
  *   succeeds but leaves the detector *untrained*: `fitted` is true, `trained` false, and `score`
  *   returns NaN everywhere (no opinion), so an ensemble can fall back to other detectors.
@@ -81,10 +83,13 @@ export class LstmDetector implements Detector {
       this.replace(untrained, null, null);
       return;
     }
+    const previous = this.warmStartModel(untrained);
     const model = buildForecaster(untrained, context.seed);
     try {
+      if (previous) model.setWeights(previous.getWeights());
       const result = await trainForecaster(model, windows, untrained, {
         ...this.config,
+        epochs: previous ? this.config.warmStartEpochs : this.config.epochs,
         seed: context.seed,
         onProgress: context.onProgress,
         signal: context.signal,
@@ -149,6 +154,18 @@ export class LstmDetector implements Detector {
 
   dispose(): void {
     this.replace(null, null, null);
+  }
+
+  /** The model of the previous fit when a refit of this shape may start from its weights. */
+  private warmStartModel(shape: LstmParams): tf.LayersModel | null {
+    const { params, model } = this;
+    if (!params?.trained || !model || this.config.warmStartEpochs === 0) return null;
+    const same =
+      params.window === shape.window &&
+      params.channels === shape.channels &&
+      params.period === shape.period &&
+      params.units === shape.units;
+    return same ? model : null;
   }
 
   /** The most recent windows of [0, end), normalised with the robust location/scale of their span. */

@@ -51,29 +51,37 @@ const HARD_SIGMOID_SLOPE = 0.2;
 const LANES = 4;
 
 /**
+ * A trace for `dims`, reusing `spare`'s memory when it is large enough (training runs batch after
+ * batch of one shape, and allocating a trace per batch kept the garbage collector busy).
+ */
+export function traceFor(dims: LstmDims, inputs: Float32Array, spare: LstmTrace | null = null): LstmTrace {
+  const { batch, steps, units } = dims;
+  const gates = batch * steps * 4 * units;
+  const cells = batch * (steps + 1) * units;
+  if (spare && spare.gates.length >= gates && spare.cells.length >= cells && spare.dims.steps === steps) {
+    return { dims, inputs, gates: spare.gates, cells: spare.cells };
+  }
+  return { dims, inputs, gates: new Float64Array(gates), cells: new Float64Array(cells) };
+}
+
+/**
  * The last hidden state [batch, units] of each sequence in `inputs` ([batch, steps, channels]).
- * With `trace`, also records what `lstmBackward` needs.
+ * With a `trace` (from `traceFor` with the same dims and inputs), also records in it what
+ * `lstmBackward` needs.
  */
 export function lstmForward(
   inputs: Float32Array,
   weights: LstmWeights,
   dims: LstmDims,
-  trace = false,
-): { last: Float32Array; trace: LstmTrace | null } {
+  trace: LstmTrace | null = null,
+): Float32Array {
   const { batch, steps, channels, units } = dims;
   const width = 4 * units;
   const depth = channels + units;
   const joined = joinedTransposed(weights, channels, units);
   const bias = Float64Array.from(weights.bias);
   const last = new Float32Array(batch * units);
-  const record: LstmTrace | null = trace
-    ? {
-        dims,
-        inputs,
-        gates: new Float64Array(batch * steps * width),
-        cells: new Float64Array(batch * (steps + 1) * units),
-      }
-    : null;
+  const record = trace;
   // per lane: the step's input [x_t, h_(t−1)], its pre-activations, and the cell state
   const step = new Float64Array(LANES * depth);
   const z = new Float64Array(LANES * width);
@@ -82,6 +90,8 @@ export function lstmForward(
     const lanes = Math.min(LANES, batch - first);
     step.fill(0);
     cell.fill(0);
+    for (let l = 0; l < lanes; l++)
+      record?.cells.fill(0, (first + l) * (steps + 1) * units, ((first + l) * (steps + 1) + 1) * units);
     for (let t = 0; t < steps; t++) {
       for (let l = 0; l < lanes; l++) {
         const x = ((first + l) * steps + t) * channels;
@@ -114,7 +124,7 @@ export function lstmForward(
       for (let u = 0; u < units; u++) last[(first + l) * units + u] = step[l * depth + channels + u]!;
     }
   }
-  return { last, trace: record };
+  return last;
 }
 
 /**

@@ -13,6 +13,12 @@ export const lstmOptionsSchema = z
     units: z.number().int().min(1).max(128).default(16),
     /** Upper bound on epochs; early stopping on validation loss usually ends sooner. */
     epochs: z.number().int().min(1).max(200).default(8),
+    /**
+     * Upper bound on epochs when a refit starts from the weights of the detector's previous fit
+     * (same window, channels, season and units: causal runs refit the same detector as the series
+     * grows). 0 trains every fit from scratch.
+     */
+    warmStartEpochs: z.number().int().min(0).max(200).default(2),
     /** Epochs without a validation-loss improvement before stopping. */
     patience: z.number().int().min(1).default(2),
     batchSize: z.number().int().min(1).default(64),
