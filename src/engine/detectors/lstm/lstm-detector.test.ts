@@ -194,6 +194,51 @@ describe('fit', () => {
     ).toEqual(first);
   });
 
+  it('starts a refit of the same shape from the previous weights, for at most warmStartEpochs', async () => {
+    const options = { ...SMALL, epochs: 3, patience: 3, warmStartEpochs: 1 };
+    const refitted = new LstmDetector(options);
+    await refitted.fit(series, 600, context());
+    await refitted.fit(series, TRAIN_END, context());
+    const fresh = new LstmDetector(options);
+    await fresh.fit(series, TRAIN_END, context());
+    const cold = new LstmDetector({ ...options, warmStartEpochs: 0 });
+    await cold.fit(series, 600, context());
+    await cold.fit(series, TRAIN_END, context());
+    const epochsRun = (d: LstmDetector) =>
+      (d.save().params as { training: { epochsRun: number } }).training.epochsRun;
+    expect(epochsRun(refitted)).toBe(1);
+    expect(epochsRun(fresh)).toBe(3);
+    const forecast = (d: LstmDetector) => Array.from(d.score(series, TRAIN_END, TRAIN_END + 50).expected);
+    expect(forecast(refitted)).not.toEqual(forecast(fresh));
+    expect(forecast(cold)).toEqual(forecast(fresh));
+    for (const d of [refitted, fresh, cold]) d.dispose();
+  });
+
+  it('forecasts the sharp steps of a pattern that repeats every season', async () => {
+    // a square wave: 8 steps high, 16 low, jumping from 20 to 68 like NAB's art_daily_* series
+    const values = Float64Array.from({ length: 900 }, (_, i) => (i % PERIOD < 8 ? 68 : 20));
+    const square: SeriesView = {
+      values,
+      times: Float64Array.from(values, (_, i) => i * 60_000),
+      intervalMs: 60_000,
+    };
+    const misses = async (options: LstmOptions) => {
+      // one epoch: what a quick refit learns
+      const fitted = new LstmDetector({ ...SMALL, epochs: 1, ...options });
+      await fitted.fit(square, 700, context({ period: PERIOD }));
+      const { expected } = fitted.score(square, 700, 900);
+      fitted.dispose();
+      const jumps = Array.from({ length: 200 }, (_, k) => 700 + k).filter(
+        (i) => i % PERIOD === 0 || i % PERIOD === 8,
+      );
+      return Math.max(...jumps.map((i) => Math.abs(expected[i - 700]! - values[i]!)));
+    };
+    const withBaseline = await misses({});
+    const without = await misses({ seasonalBaseline: false });
+    expect(withBaseline).toBeLessThan(2);
+    expect(without).toBeGreaterThan(3 * withBaseline);
+  });
+
   it('uses the season as a second input channel when the context has a period', async () => {
     const seasonal = new LstmDetector({ ...SMALL, epochs: 2, maxTrainingWindows: 300 });
     await seasonal.fit(series, TRAIN_END, context({ period: PERIOD }));

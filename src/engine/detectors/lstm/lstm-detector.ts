@@ -164,6 +164,7 @@ export class LstmDetector implements Detector {
       params.window === shape.window &&
       params.channels === shape.channels &&
       params.period === shape.period &&
+      params.seasonalBaseline === shape.seasonalBaseline &&
       params.units === shape.units;
     return same ? model : null;
   }
@@ -191,6 +192,7 @@ export class LstmDetector implements Detector {
       period: shape.period,
       units: config.units,
       clip: config.clip,
+      seasonalBaseline: shape.seasonalBaseline ?? false,
       normalisation,
       residualScale: 0,
       residualWindow: config.residualWindow,
@@ -207,7 +209,13 @@ export class LstmDetector implements Detector {
     const { window, clip, seasonalChannel, minTrainingWindows } = this.config;
     const plain: WindowShape = { window, channels: 1, period: null, clip };
     if (!seasonalChannel || period === null || period < 2) return plain;
-    const seasonal: WindowShape = { window, channels: 2, period: Math.round(period), clip };
+    const seasonal: WindowShape = {
+      window,
+      channels: 2,
+      period: Math.round(period),
+      clip,
+      seasonalBaseline: this.config.seasonalBaseline,
+    };
     return end - lookback(seasonal) >= Math.max(minTrainingWindows, seasonal.period!) ? seasonal : plain;
   }
 
@@ -229,15 +237,15 @@ export class LstmDetector implements Detector {
     const points = forecastablePoints(values, filled, shape, first, to);
     const stride = shape.window * shape.channels;
     const xs = new Float32Array(Math.min(predictBatchSize, points.length) * stride);
-    const lasts = new Float64Array(predictBatchSize);
+    const references = new Float64Array(predictBatchSize);
     for (let start = 0; start < points.length; start += predictBatchSize) {
       const chunk = points.slice(start, start + predictBatchSize);
       chunk.forEach((i, k) => {
-        lasts[k] = writeWindow(filled, shape, i, xs, k * stride);
+        references[k] = writeWindow(filled, shape, i, xs, k * stride);
       });
       const changes = predictWindows(model, xs, chunk.length, params as ModelShape, predictBatchSize);
       chunk.forEach((i, k) => {
-        forecasts[i - first] = (lasts[k]! + changes[k]!) * normalisation.scale + normalisation.center;
+        forecasts[i - first] = (references[k]! + changes[k]!) * normalisation.scale + normalisation.center;
       });
     }
     return forecasts;

@@ -16,6 +16,8 @@ export const lstmParamsSchema = z
     period: z.number().int().min(2).nullable(),
     units: z.number().int().min(1),
     clip: z.number().positive(),
+    /** Whether forecasts are changes from the seasonal-naive forecast; states saved before it existed did not. */
+    seasonalBaseline: z.boolean().default(false),
     normalisation: z.object({ center: finite, scale: finite.positive() }).strict(),
     /** Held-out residual σ in normalised units (multiply by the scale for series units). */
     residualScale: finite.min(0),

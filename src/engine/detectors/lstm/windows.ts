@@ -15,6 +15,12 @@ export interface WindowShape {
   /** Season length in steps when channels is 2, else null. */
   period: number | null;
   clip: number;
+  /**
+   * With the seasonal channel: forecast relative to the last value plus the step the series took
+   * one season earlier (the seasonal-naive forecast), so a pattern that repeats exactly, sharp
+   * steps included, is forecast before the model has learned anything. Absent means false.
+   */
+  seasonalBaseline?: boolean;
 }
 
 export interface Normalisation {
@@ -68,7 +74,8 @@ export function hasWindow(filled: FilledSeries, shape: WindowShape, i: number): 
 
 /**
  * Writes point i's window into `out` at `offset` as W × channels floats (row-major [W, channels])
- * and returns the normalised last known value the window is relative to.
+ * and returns the normalised reference the forecast is a change from: the last known value, plus
+ * the seasonal step with `seasonalBaseline`.
  */
 export function writeWindow(
   filled: FilledSeries,
@@ -85,14 +92,15 @@ export function writeWindow(
     out[offset + t * channels] = clamp(filled.at(j) - last, clip);
     if (channels === 2) out[offset + t * channels + 1] = clamp(filled.at(j - seasonalLag) - last, clip);
   }
-  return last;
+  if (channels !== 2 || !shape.seasonalBaseline || shape.period === null) return last;
+  return last + clamp(filled.at(i - shape.period) - filled.at(i - 1 - shape.period), clip);
 }
 
 function clamp(value: number, limit: number): number {
   return Math.min(limit, Math.max(-limit, value));
 }
 
-/** Training windows: xs is [count, W, channels] row-major, ys is [count] (change from the last value). */
+/** Training windows: xs is [count, W, channels] row-major, ys is [count] (change from the reference). */
 export interface TrainingWindows {
   xs: Float32Array;
   ys: Float32Array;
@@ -130,8 +138,8 @@ export function trainingWindows(
   const xs = new Float32Array(targets.length * stride);
   const ys = new Float32Array(targets.length);
   targets.forEach((i, k) => {
-    const last = writeWindow(filled, shape, i, xs, k * stride);
-    ys[k] = (values[i]! - normalisation.center) / normalisation.scale - last;
+    const reference = writeWindow(filled, shape, i, xs, k * stride);
+    ys[k] = (values[i]! - normalisation.center) / normalisation.scale - reference;
   });
   return { xs, ys, count: targets.length };
 }
