@@ -72,7 +72,9 @@ describe('FusedLstm', () => {
     expect(direct).not.toBeNull();
     const actual = direct!(xs.dataSync() as Float32Array, 11, 9, 2);
     expect(actual).toHaveLength(11);
-    actual.forEach((value, k) => expect(value).toBeCloseTo(expected[k]!, 5));
+    actual.forEach((value, k) => {
+      expect(value).toBeCloseTo(expected[k]!, 5);
+    });
     expect(directForecast(reference)).toBeNull();
     tf.dispose(xs);
     reference.dispose();
