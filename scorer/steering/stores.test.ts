@@ -24,7 +24,12 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await Promise.all(opened.splice(0).map((s) => s.close()));
-  await Promise.all(connections.splice(0).map((c) => c.close()).map((p) => p.catch(() => undefined)));
+  await Promise.all(
+    connections
+      .splice(0)
+      .map((c) => c.close())
+      .map((p) => p.catch(() => undefined)),
+  );
   await rm(dataDir, { recursive: true, force: true });
 });
 
