@@ -5,7 +5,7 @@ import { externals } from '../.config/bundler/externals';
 import pkg from '../package.json';
 import { TEST_IDS } from '../src/constants/tests';
 import { type Served, serveFolders } from './artefact/serve';
-import { SCREENSHOTS } from './harness';
+import { opaquePixelsPerCanvas, SCREENSHOTS } from './harness';
 
 /**
  * The artefact users install: this run's plugin/dist, loaded as Grafana loads it (SystemJS's AMD
@@ -85,14 +85,7 @@ test('each module.js loads through SystemJS with only the modules Grafana shares
   }
   await expect(page.getByTestId(TEST_IDS.panel.root)).toBeVisible();
   await expect(page.getByTestId(TEST_IDS.panel.legendItem).first()).toContainText('anomalies');
-  const drawn = await page.evaluate(() =>
-    [...document.querySelectorAll('canvas')].map((canvas) => {
-      const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
-      let opaque = 0;
-      for (let i = 3; i < data.length; i += 4) if (data[i]! > 200) opaque++;
-      return opaque;
-    }),
-  );
+  const drawn = await opaquePixelsPerCanvas(page);
   expect(drawn.length).toBeGreaterThanOrEqual(2); // value plot and score track
   for (const pixels of drawn) expect(pixels).toBeGreaterThan(500);
   expect(errors).toEqual([]);

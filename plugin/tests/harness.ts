@@ -60,6 +60,18 @@ export async function countPixels(
   );
 }
 
+/** Opaque pixels on each canvas of the page: a drawn plot has many, an empty one none. */
+export async function opaquePixelsPerCanvas(page: Page): Promise<number[]> {
+  return page.evaluate(() =>
+    [...document.querySelectorAll('canvas')].map((canvas) => {
+      const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
+      let opaque = 0;
+      for (let i = 3; i < data.length; i += 4) if (data[i]! > 200) opaque++;
+      return opaque;
+    }),
+  );
+}
+
 export function hexToRgb(hex: string): [number, number, number] {
   const n = Number.parseInt(hex.replace('#', ''), 16);
   return [(n >> 16) & 255, (n >> 8) & 255, n & 255];

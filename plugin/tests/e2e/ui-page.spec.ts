@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import type { InfluxdInstance } from '../../../scorer/test/influxd';
 import { TEST_IDS } from '../../src/constants/tests';
-import { SCREENSHOTS } from '../harness';
+import { opaquePixelsPerCanvas, SCREENSHOTS } from '../harness';
 import { DATABASE, END, type Scorer, seedInflux, startInfluxd, startScorer } from './stack';
 
 /** The scorer's /ui page in Chromium: the real `tidemark serve` against a real influxd. */
@@ -78,14 +78,7 @@ test.describe('the /ui page', () => {
     await expect(summary).toContainText('host=web-1');
     const web1 = (await summary.locator('li', { hasText: 'web-1' }).textContent()) ?? '';
     expect(Number(/(\d+) anomal/.exec(web1)?.[1])).toBeGreaterThan(0);
-    const drawn = await page.evaluate(() =>
-      [...document.querySelectorAll('canvas')].map((canvas) => {
-        const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
-        let opaque = 0;
-        for (let i = 3; i < data.length; i += 4) if (data[i]! > 200) opaque++;
-        return opaque;
-      }),
-    );
+    const drawn = await opaquePixelsPerCanvas(page);
     expect(drawn).toHaveLength(2); // value plot with its band, score track
     for (const pixels of drawn) expect(pixels).toBeGreaterThan(500);
     expect(errors).toEqual([]);
