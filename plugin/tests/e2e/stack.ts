@@ -83,7 +83,7 @@ export async function startScorer(
     stderr += chunk;
   });
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`the scorer exited (${child.exitCode}): ${stderr}`);
     const ok = await fetch(`${url}/healthz`).then(
@@ -105,7 +105,7 @@ export async function startScorer(
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   child.kill('SIGTERM'); // the bin passes it on to the server it started
-  throw new Error(`the scorer did not answer /healthz within 30 s: ${stderr}`);
+  throw new Error(`the scorer did not answer /healthz within 60 s: ${stderr}`);
 }
 
 export { existsSync, startInfluxd };

@@ -10,20 +10,19 @@ const TOKEN = 'ui-token-0123456789abcdef';
 const ids = TEST_IDS.uiPage;
 
 test.describe('the /ui page', () => {
-  test.describe.configure({ timeout: 120_000 });
+  test.describe.configure({ timeout: 200_000 });
 
   let influx: InfluxdInstance;
   let plain: Scorer;
   let withUi: Scorer;
 
   test.beforeAll(async () => {
-    test.setTimeout(90_000);
+    test.setTimeout(180_000);
     influx = await startInfluxd();
     await seedInflux(influx);
-    [plain, withUi] = await Promise.all([
-      startScorer(influx.url, TOKEN),
-      startScorer(influx.url, TOKEN, { UI_ENABLED: 'true' }),
-    ]);
+    // One after the other: two starting at once on a busy machine can miss the start-up deadline.
+    plain = await startScorer(influx.url, TOKEN);
+    withUi = await startScorer(influx.url, TOKEN, { UI_ENABLED: 'true' });
   });
   test.afterAll(async () => {
     await Promise.all([plain?.stop(), withUi?.stop()]);
