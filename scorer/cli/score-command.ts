@@ -1,20 +1,33 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { DETECTOR_IDS, type DetectorId, detectorIdSchema } from '@tidemark/core';
-import { EngineInputError, scorePoints } from '@tidemark/core/engine';
-import { CsvError, parseSeriesCsv } from './csv';
-import { ExitCode, RefusedError, UsageError } from './exit-codes';
+import {
+  EngineInputError,
+  inferIntervalMs,
+  type SlotScores,
+  scorePoints,
+  type TrainedModel,
+} from '@tidemark/core/engine';
+import type { SeriesCsv } from './csv';
+import { parseTimestamp } from './csv';
+import { DETECTOR_OPTIONS_HELP, detectorFlags, detectorParamsOf, parseDetector } from './detector-options';
+import { ExitCode, UsageError } from './exit-codes';
+import { InputFileError, readSeriesCsv } from './input-file';
+import { readModelFile } from './model-file';
+import { stderrProgress } from './progress';
 
-export const SCORE_HELP = `Usage: tidemark score --input FILE.csv [--detector ID] [--causal] [--output FILE.csv]
+export const SCORE_HELP = `Usage: tidemark score --input FILE.csv [--model FILE.tdm] [--detector ID] [--causal] [--output FILE.csv]
 
 Scores a timestamp,value CSV (NAB's format) and writes
 timestamp,value,expected,lower,upper,score,anomaly, one row per input row, in input order.
+Without --model the detector learns from the file itself; with --model (from tidemark train or
+tidemark models export) it scores with that trained model and learns nothing.
 
 Options:
   --input FILE      CSV with a header naming "timestamp" and "value" (required)
-  --detector ID     ${DETECTOR_IDS.join(', ')} (default: ensemble)
+  --model FILE      score with this trained model (its detector and interval; no fitting)
+${DETECTOR_OPTIONS_HELP}
   --causal          score every row from the rows before it only, in file order (as a live feed)
-  --threshold N     score (1-100) at or above which a row is flagged (default: 70)
+  --from TIME       with --model: rows before TIME are only lookback (read, not scored)
   --output FILE     where to write the result (default: standard output)
   --quiet           no progress on standard error
   --help            this text
@@ -26,9 +39,10 @@ export async function scoreCommand(argv: string[]): Promise<number> {
     args: argv,
     options: {
       input: { type: 'string' },
-      detector: { type: 'string', default: 'ensemble' },
+      model: { type: 'string' },
+      ...detectorFlags,
       causal: { type: 'boolean', default: false },
-      threshold: { type: 'string' },
+      from: { type: 'string' },
       output: { type: 'string' },
       quiet: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
@@ -40,27 +54,40 @@ export async function scoreCommand(argv: string[]): Promise<number> {
     return ExitCode.Ok;
   }
   if (!values.input) throw new UsageError('--input FILE.csv is required');
-  const detector = parseDetector(values.detector!);
-  const threshold = values.threshold === undefined ? undefined : parseThreshold(values.threshold);
-  const progress = values.quiet ? () => {} : (text: string) => process.stderr.write(`${text}\n`);
-
-  let text: string;
-  try {
-    text = readFileSync(values.input, 'utf8');
-  } catch (error) {
-    throw new InputFileError(`cannot read ${values.input}: ${(error as Error).message}`);
+  const detector = values.detector === undefined ? undefined : parseDetector(values.detector);
+  const params = detectorParamsOf(values);
+  if (values.from !== undefined && !values.model) throw new UsageError('--from needs --model FILE.tdm');
+  const scoreFrom = values.from === undefined ? undefined : parseFrom(values.from);
+  const progress = stderrProgress(values.quiet);
+  const model = values.model ? readModelFile(values.model) : undefined;
+  if (model && detector && detector !== model.detector) {
+    throw new InputFileError(
+      `${values.model} is a ${model.detector} model; it cannot score as ${detector}: leave out --detector, or train a ${detector} model`,
+    );
   }
-  const csv = parseSeriesCsv(text);
+  const csv = readSeriesCsv(values.input);
+  if (model) checkInterval(model, csv, values.input);
   const started = Date.now();
-  progress(`scoring ${csv.points.length} rows with ${detector}${values.causal ? ' (causal)' : ''}…`);
+  const id = model?.detector ?? detector ?? 'ensemble';
+  const how = [model ? `model ${values.model}` : '', values.causal ? 'causal' : ''].filter(Boolean);
+  progress.line(`scoring ${csv.points.length} rows with ${id}${how.length ? ` (${how.join(', ')})` : ''}…`);
   const result = await scorePoints(csv.points, {
-    detector: { id: detector, params: threshold === undefined ? {} : { threshold } },
+    detector: { id, params: { ...(model?.params ?? {}), ...params } },
     causal: values.causal,
-    onProgress: (p) =>
-      progress(
-        `  ${p.detector}: epoch ${p.epoch}/${p.epochs}, loss ${p.loss.toFixed(4)}, ~${Math.ceil(p.etaMs / 1000)} s left`,
-      ),
+    ...(model ? { model, intervalMs: model.intervalMs } : {}),
+    ...(scoreFrom === undefined ? {} : { scoreFrom }),
+    onProgress: (p) => progress.epoch(p),
   });
+  const output = scoredCsv(csv, result);
+  if (values.output) writeFileSync(values.output, output);
+  else process.stdout.write(output);
+  const flagged = result.anomaly.reduce((sum, a) => sum + a, 0);
+  progress.line(`done in ${((Date.now() - started) / 1000).toFixed(1)} s: ${flagged} anomalous points`);
+  return ExitCode.Ok;
+}
+
+/** One row per input row, in input order. */
+function scoredCsv(csv: SeriesCsv, result: SlotScores): string {
   const rows = ['timestamp,value,expected,lower,upper,score,anomaly'];
   csv.points.forEach((_, k) => {
     const slot = result.series.slotOfPoint[k]!;
@@ -76,51 +103,29 @@ export async function scoreCommand(argv: string[]): Promise<number> {
       ].join(','),
     );
   });
-  const output = `${rows.join('\n')}\n`;
-  if (values.output) writeFileSync(values.output, output);
-  else process.stdout.write(output);
-  const flagged = result.anomaly.reduce((sum, a) => sum + a, 0);
-  progress(`done in ${((Date.now() - started) / 1000).toFixed(1)} s: ${flagged} anomalous points`);
-  return ExitCode.Ok;
+  return `${rows.join('\n')}\n`;
 }
 
-/** A problem with the input file's content or access (exit code 3). */
-export class InputFileError extends Error {
-  override readonly name = 'InputFileError';
+/** A model scores the steps it was trained on; the CSV's rows must be that far apart. */
+function checkInterval(model: TrainedModel, csv: SeriesCsv, path: string): void {
+  if (csv.points.length < 2) return;
+  const step = inferIntervalMs(csv.points.map(([t]) => t));
+  if (step === model.intervalMs) return;
+  throw new EngineInputError(
+    `${path} has rows ${seconds(step)} apart, but the model was trained on ${seconds(model.intervalMs)} steps: score data at the model's interval, or train a model on data like this`,
+  );
 }
 
-export function exitCodeFor(error: unknown): number {
-  if (error instanceof UsageError || isParseArgsError(error)) return ExitCode.Usage;
-  if (
-    error instanceof CsvError ||
-    error instanceof InputFileError ||
-    error instanceof EngineInputError ||
-    error instanceof RefusedError
-  ) {
-    return ExitCode.BadInput;
-  }
-  return ExitCode.Failure;
+function parseFrom(text: string): number {
+  const time = parseTimestamp(text);
+  if (time === null)
+    throw new UsageError(
+      `--from must be a time (YYYY-MM-DD HH:MM:SS, ISO 8601 or epoch seconds), got "${text}"`,
+    );
+  return time;
 }
 
-/** node:util parseArgs throws TypeErrors with ERR_PARSE_ARGS_* codes for bad flags. */
-export function isParseArgsError(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_');
-}
-
-function parseDetector(text: string): DetectorId {
-  const parsed = detectorIdSchema.safeParse(text);
-  if (!parsed.success)
-    throw new UsageError(`unknown detector "${text}": use one of ${DETECTOR_IDS.join(', ')}`);
-  return parsed.data;
-}
-
-function parseThreshold(text: string): number {
-  const n = Number(text);
-  if (!(n >= 1 && n <= 100))
-    throw new UsageError(`--threshold must be a number from 1 to 100, got "${text}"`);
-  return n;
-}
+const seconds = (ms: number) => (ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`);
 
 function number(value: number): string {
   return Number.isNaN(value) ? '' : String(Number(value.toPrecision(7)));

@@ -22,6 +22,7 @@ export type ProblemSlug =
   | 'limit-exceeded'
   | 'too-many-trainings'
   | 'unscorable'
+  | 'bad-model'
   | 'read-only'
   | 'insufficient-storage'
   | 'org-access'

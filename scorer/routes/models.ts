@@ -1,10 +1,13 @@
 import {
+  importModelRequestSchema,
+  MODEL_FILE_MEDIA_TYPE,
   type ModelSummary,
   recordIdSchema,
   rollbackRequestSchema,
   seriesQuerySchema,
   trainRequestSchema,
 } from '@tidemark/core';
+import { decodeModel, EngineInputError } from '@tidemark/core/engine';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { type AuthEnv, requireRole } from '../auth/middleware';
@@ -12,6 +15,7 @@ import type { AppDeps } from '../deps';
 import { ProblemError } from '../http/problem';
 import { validate } from '../http/validate';
 import { type ModelRecord, UnknownVersionError } from '../store';
+import { saveSeriesModel } from '../training/save-model';
 
 const labelsSchema = z.object({
   series: z.string(),
@@ -20,6 +24,7 @@ const labelsSchema = z.object({
   intervalMs: z.number().int().positive(),
 });
 const idParam = z.object({ id: recordIdSchema });
+const versionQuery = z.object({ version: z.coerce.number().int().positive().optional() });
 const num = (value: unknown) => (typeof value === 'number' ? value : null);
 
 function summary(record: ModelRecord): ModelSummary {
@@ -56,7 +61,22 @@ const notFound = (what: string, id: string) =>
     detail: `There is no ${what} "${id}" in this org.`,
   });
 
-/** Models (train, list, get, roll back, delete) and their training jobs. */
+/** A model file's content, decoded; a 422 saying why for a corrupt, foreign or too new one. */
+function decodeModelFile(document: Record<string, unknown>) {
+  try {
+    return decodeModel(new TextEncoder().encode(JSON.stringify(document)));
+  } catch (error) {
+    if (!(error instanceof EngineInputError)) throw error;
+    throw new ProblemError({
+      status: 422,
+      slug: 'bad-model',
+      title: 'Not a usable model file',
+      detail: `${error.message}. Send the content of a file written by tidemark train or GET /api/v1/models/{id}/file.`,
+    });
+  }
+}
+
+/** Models (train, list, get, roll back, delete, download and upload as files) and their training jobs. */
 export function modelRoutes({ store, trainer }: Pick<AppDeps, 'store' | 'trainer'>) {
   return new Hono<AuthEnv>()
     .get('/models', requireRole('Viewer'), async (c) => {
@@ -74,6 +94,44 @@ export function modelRoutes({ store, trainer }: Pick<AppDeps, 'store' | 'trainer
       const job = await trainer.submit(caller.orgId, c.req.valid('json'), caller.subject);
       c.header('location', `/api/v1/jobs/${job!.id}`);
       return c.json(job!, 202);
+    })
+    .get(
+      '/models/:id/file',
+      requireRole('Viewer'),
+      validate('param', idParam),
+      validate('query', versionQuery),
+      async (c) => {
+        const { id } = c.req.valid('param');
+        const { version } = c.req.valid('query');
+        const orgId = c.get('caller').orgId;
+        if (!(await store.models.get(orgId, id))) throw notFound('model', id);
+        const stored = await store.models.load(orgId, id, version).catch((error: unknown) => {
+          if (!(error instanceof UnknownVersionError)) throw error;
+          throw new ProblemError({
+            status: 404,
+            slug: 'not-found',
+            title: 'No such version',
+            detail: `${error.message}.`,
+          });
+        });
+        if (!stored) throw notFound('model', id);
+        c.header('content-type', MODEL_FILE_MEDIA_TYPE);
+        c.header('content-disposition', `attachment; filename="${id}-v${stored.version.version}.tdm"`);
+        return c.body(stored.bytes as Uint8Array<ArrayBuffer>);
+      },
+    )
+    .post('/models/file', requireRole('Editor'), validate('json', importModelRequestSchema), async (c) => {
+      const caller = c.get('caller');
+      const { model: document, ...series } = c.req.valid('json');
+      const model = decodeModelFile(document);
+      const record = await saveSeriesModel(store, caller.orgId, {
+        ...series,
+        model,
+        createdBy: caller.subject,
+        info: { imported: true },
+      });
+      c.header('location', `/api/v1/models/${record.id}`);
+      return c.json(summary(record), 201);
     })
     .post(
       '/models/:id/rollback',

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { type Job, type JobFit, jobSchema, type ParsedTrainRequest } from '@tidemark/core';
-import { encodeModel, type FitProgress, trainModel } from '@tidemark/core/engine';
+import { type FitProgress, trainModel } from '@tidemark/core/engine';
 import type { OrgAccess } from '../access/org-access';
 import { limitProblem, ProblemError } from '../http/problem';
 import { readSeries } from '../influx/series-query';
@@ -8,8 +8,9 @@ import type { Logger } from '../log';
 import type { Metrics } from '../metrics';
 import type { Engine } from '../scoring/engine-pool';
 import { checkGroupByKeys } from '../scoring/explain-empty';
-import { modelIdFor, queryKey, seriesKey, seriesName } from '../scoring/series-identity';
+import { queryKey, seriesName } from '../scoring/series-identity';
 import type { StateStore } from '../store';
+import { saveSeriesModel } from './save-model';
 import type { QueuedTraining, TrainingQueue } from './training-queue';
 
 export interface TrainerOptions {
@@ -348,33 +349,14 @@ export class Trainer {
           signal,
         });
         signal.throwIfAborted(); // a job cancelled during the fit stores nothing
-        const key = seriesKey(request.query, one.tags, request.detector.id);
-        const id = modelIdFor(key, request.detector.id);
-        await store.models.saveVersion(
-          orgId,
-          {
-            id,
-            key,
-            detector: request.detector.id,
-            labels: {
-              series: name,
-              tags: one.tags,
-              query: request.query,
-              intervalMs: request.intervalMs,
-              queryKey: queryKey(request.query, request.detector.id),
-              period: model.period,
-            },
-            info: {
-              trainedFrom: model.trainedFrom,
-              trainedTo: model.trainedTo,
-              trainedPoints: model.trainedPoints,
-              jobId: job.id,
-            },
-            createdBy: job.createdBy,
-          },
-          encodeModel(model),
-        );
-        models.push(id);
+        const record = await saveSeriesModel(store, orgId, {
+          query: request.query,
+          tags: one.tags,
+          model,
+          createdBy: job.createdBy,
+          info: { jobId: job.id },
+        });
+        models.push(record.id);
       }
       await update({
         status: 'succeeded',

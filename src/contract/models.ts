@@ -89,5 +89,25 @@ export type ModelSummary = z.infer<typeof modelSummarySchema>;
 
 export const modelsResponseSchema = z.object({ models: z.array(modelSummarySchema) });
 
+/**
+ * `POST /api/v1/models/file`: store a model file (`tidemark train`'s, or another scorer's export)
+ * as the model of one series, so scoring that series uses it.
+ */
+export const importModelRequestSchema = z
+  .object({
+    /** The query whose series the model scores, and that series' group-by tag values. */
+    query: seriesQuerySchema,
+    tags: z.record(z.string(), z.string()).default({}),
+    /** Display name in listings; default the series' name (`cpu value {host=a}`). */
+    name: z.string().min(1).max(256).optional(),
+    /** The model file's content (the file is JSON). */
+    model: z.record(z.string(), z.unknown()),
+  })
+  .strict();
+export type ImportModelRequest = z.input<typeof importModelRequestSchema>;
+
+/** The media type of a model file (`GET /api/v1/models/:id/file`). */
+export const MODEL_FILE_MEDIA_TYPE = 'application/vnd.tidemark.model+json';
+
 /** `POST /api/v1/models/:id/rollback`: make a kept version current again. */
 export const rollbackRequestSchema = z.object({ version: z.number().int().positive() }).strict();
