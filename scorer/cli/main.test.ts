@@ -1,29 +1,9 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { ROOT, type CliRun as Run, runNode, tidemark } from '../test/cli';
 
-/** The CLI runs as users run it: a real Node process from the repository root. */
-const ROOT = resolve(__dirname, '..', '..');
 const HEADER = 'timestamp,value,expected,lower,upper,score,anomaly';
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function tidemark(args: string[]): Promise<Run> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scorer/cli/main.ts', ...args], { cwd: ROOT });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
-}
 
 /** A 5-minute NAB-style series: a daily-ish wave, one gap, one spike, a few rows out of order. */
 function goodCsv(): { text: string; rows: Array<[string, string]> } {
@@ -57,7 +37,7 @@ describe('tidemark CLI', () => {
     help: ['--help'],
     none: [],
     scoreHelp: ['score', '--help'],
-    unknownCommand: ['train'],
+    unknownCommand: ['retrain'],
     unknownDetector: ['score', '--input', goodPath, '--detector', 'prophet'],
     noInput: ['score'],
     badThreshold: ['score', '--input', goodPath, '--threshold', '0'],
@@ -82,15 +62,7 @@ describe('tidemark CLI', () => {
 
   it('the installed bin runs from any working directory (it finds tsx beside itself)', async () => {
     const bin = join(ROOT, 'scorer', 'bin', 'tidemark.cjs');
-    const run = await new Promise<Run>((done, fail) => {
-      const child = spawn(process.execPath, [bin, '--help'], { cwd: dir });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (chunk) => (stdout += chunk));
-      child.stderr.on('data', (chunk) => (stderr += chunk));
-      child.on('error', fail);
-      child.on('close', (code) => done({ code, stdout, stderr }));
-    });
+    const run = await runNode([bin, '--help'], { cwd: dir });
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/Usage: tidemark/);
@@ -99,7 +71,7 @@ describe('tidemark CLI', () => {
   it('--help prints usage and exits 0', () => {
     expect(runs.help.code).toBe(0);
     expect(runs.help.stdout).toMatch(/Usage: tidemark/);
-    for (const command of ['serve', 'score', 'feed'])
+    for (const command of ['serve', 'score', 'train', 'models', 'feed'])
       expect(runs.help.stdout).toMatch(new RegExp(`\\n  ${command} `));
   });
 
@@ -110,7 +82,7 @@ describe('tidemark CLI', () => {
 
   it.each<[keyof typeof invocations, RegExp]>([
     ['none', /Usage: tidemark/],
-    ['unknownCommand', /unknown command "train"/],
+    ['unknownCommand', /unknown command "retrain"/],
     ['unknownDetector', /unknown detector "prophet"/],
     ['noInput', /--input/],
     ['badThreshold', /--threshold/],
