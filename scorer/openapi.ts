@@ -8,7 +8,9 @@ import {
   continuousDetectorPatchSchema,
   continuousDetectorSchema,
   detectorsResponseSchema,
+  importModelRequestSchema,
   jobSchema,
+  MODEL_FILE_MEDIA_TYPE,
   maintenanceOccurrencesResponseSchema,
   maintenanceWindowInputSchema,
   maintenanceWindowSchema,
@@ -184,6 +186,37 @@ export function openApiDocument() {
           'Admin',
           { '204': { description: 'Deleted' }, '404': problem('No such model.') },
           { parameters: [idPath] },
+        ),
+      },
+      '/api/v1/models/{id}/file': {
+        get: operation(
+          'Download the model file of the current (or ?version=N) version',
+          'Viewer',
+          {
+            '200': {
+              description: 'The model file (tidemark score --model reads it)',
+              content: { [MODEL_FILE_MEDIA_TYPE]: { schema: { type: 'object' } } },
+            },
+            '404': problem('No such model or version.'),
+          },
+          {
+            parameters: [
+              idPath,
+              { name: 'version', in: 'query', required: false, schema: { type: 'integer', minimum: 1 } },
+            ],
+          },
+        ),
+      },
+      '/api/v1/models/file': {
+        post: operation(
+          'Upload a model file as the model of one series (MAX_BODY_BYTES bounds it)',
+          'Editor',
+          {
+            '201': { description: 'Model', content: json(modelSummarySchema) },
+            '413': problem('The file is larger than MAX_BODY_BYTES.'),
+            '422': problem('Not a Tidemark model, corrupt, or of a newer format version (bad-model).'),
+          },
+          { requestBody: { required: true, content: json(importModelRequestSchema, 'input') } },
         ),
       },
       '/api/v1/models/{id}/rollback': {

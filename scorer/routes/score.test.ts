@@ -260,7 +260,12 @@ describe('health', () => {
   it('/openapi.json describes every route', async () => {
     const doc = (await (await h.app.request('/openapi.json')).json()) as { paths: Record<string, unknown> };
     expect(Object.keys(doc.paths)).toEqual(
-      expect.arrayContaining(['/api/v1/score', '/api/v1/models/{id}/rollback']),
+      expect.arrayContaining([
+        '/api/v1/score',
+        '/api/v1/models/{id}/rollback',
+        '/api/v1/models/{id}/file',
+        '/api/v1/models/file',
+      ]),
     );
   });
 });
