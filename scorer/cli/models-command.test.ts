@@ -153,7 +153,7 @@ describe('train once, score later', () => {
       expect(missing.headers.get('content-type')).toBe('application/problem+json');
     }
     const run = await tidemark(['models', 'export', 'nope', '--out', file('nope.tdm')], env);
-    expect(run.code).toBe(4);
+    expect(run.code).toBe(3);
     expect(run.stderr).toMatch(/answered 404 .*There is no model "nope"/);
   }, 60_000);
 });
