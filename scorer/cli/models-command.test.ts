@@ -86,7 +86,7 @@ describe('train once, score later', () => {
     expect(run.stderr).toMatch(/done in .*m\.tdm \(ensemble, 900 points, 60 s steps/);
     const document = JSON.parse(readFileSync(file('m.tdm'), 'utf8'));
     expect(document).toMatchObject({ format: 'tidemark-model', formatVersion: 1, detector: 'ensemble' });
-  }, 60_000);
+  }, 180_000);
 
   it('score --model scores new rows with it, in the usual output format', async () => {
     const run = ok(
@@ -107,7 +107,7 @@ describe('train once, score later', () => {
     expect(lines[HISTORY - 1]!.split(',').slice(2)).toEqual(['', '', '', '', '0']); // lookback only
     const spike = lines[1 + HISTORY + 100]!.split(',');
     expect(spike[6]).toBe('1');
-  }, 60_000);
+  }, 180_000);
 
   it('models import stores it in the scorer, which then scores that series the same as the CLI', async () => {
     const run = ok(
@@ -122,7 +122,7 @@ describe('train once, score later', () => {
     expect(scored.notices.map((n) => n.text)).toContain(`Scored with trained model ${modelId} (version 1).`);
     expect(scored.score).toEqual(cliScores(cliScored));
     expect(scored.anomaly.filter(Boolean)).toHaveLength(cliScores(cliScored).filter((s) => s! >= 70).length);
-  }, 60_000);
+  }, 180_000);
 
   it('models export writes the stored model back out: the same model, the same scores', async () => {
     ok(await tidemark(['models', 'export', modelId, '--out', file('exported.tdm')], env));
@@ -141,7 +141,7 @@ describe('train once, score later', () => {
       ]),
     );
     expect(run.stdout).toBe(cliScored);
-  }, 60_000);
+  }, 180_000);
 
   it('GET /models/:id/file serves the file with its media type; an unknown model or version is a 404', async () => {
     const response = await callReplica(scorer, 'GET', `/api/v1/models/${modelId}/file`);
@@ -155,7 +155,7 @@ describe('train once, score later', () => {
     const run = await tidemark(['models', 'export', 'nope', '--out', file('nope.tdm')], env);
     expect(run.code).toBe(3);
     expect(run.stderr).toMatch(/answered 404 .*There is no model "nope"/);
-  }, 60_000);
+  }, 180_000);
 });
 
 describe('a bad model file or input says what is wrong', () => {
@@ -248,7 +248,7 @@ describe('a bad model file or input says what is wrong', () => {
       expect(run.code).toBe(code);
       expect(run.stdout).toBe('');
     },
-    60_000,
+    180_000,
   );
 });
 
@@ -276,5 +276,5 @@ describe('training progress', () => {
       ]),
     );
     expect(quiet.stderr).toBe('');
-  }, 120_000);
+  }, 240_000);
 });
