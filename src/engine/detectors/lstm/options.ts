@@ -33,8 +33,12 @@ export const lstmOptionsSchema = z
     validationFraction: z.number().min(0).max(0.5).default(0.2),
     /** Add the values one season back as a second input channel when the fit context has a period. */
     seasonalChannel: z.boolean().default(true),
-    /** With the seasonal channel, forecast the change from the seasonal-naive forecast (see windows.ts). */
-    seasonalBaseline: z.boolean().default(true),
+    /**
+     * With the seasonal channel, forecast the change from the seasonal-naive forecast (see
+     * windows.ts). Off by default: it fixed exactly repeating steps (NAB's artificial series, +10
+     * points there) but cost 2 points on each real ops corpus (docs/quality.md, tuning log).
+     */
+    seasonalBaseline: z.boolean().default(false),
     /** Relative inputs are clipped to ±clip normalised units so one spike cannot saturate the cell. */
     clip: z.number().positive().default(8),
     /** Windows per predict call when scoring. */
