@@ -7,6 +7,9 @@ import { DataSource } from '../../datasource';
 import { DEFAULT_QUERY, type TidemarkOptions, type TidemarkQuery } from '../../types';
 import { QueryEditor } from './QueryEditor';
 
+// Grafana's Select menus render slowly on a loaded 2-core machine; 5 s timed out there.
+jest.setTimeout(20_000);
+
 let backend: ReturnType<typeof fakeBackend>;
 const templateSrv = fakeTemplateSrv({ host: 'a' });
 
