@@ -11,9 +11,9 @@ beforeAll(async () => {
   h = await startHarness(influxd.current, {
     env: {
       MAX_CONCURRENT_TRAININGS: '1',
-      // The LSTM trains on the main thread: in an engine worker its module does not load yet
-      // (its dynamic import() has no TypeScript hook there).
-      SCORE_WORKERS: '0',
+      // training runs in an engine worker thread, as under `tidemark serve`: the LSTM job below
+      // failed there while the LSTM module was loaded with a dynamic import()
+      SCORE_WORKERS: '1',
     },
   });
   await createDatabase(h.influx, 'metrics');

@@ -60,7 +60,9 @@ registerDetector({
     return new lstmModule.LstmDetector();
   },
   ready: async () => {
-    lstmModule ??= await import('./detectors/lstm');
+    // require, not import(): an engine worker thread loads the sources through tsx's require hook
+    // only, and a dynamic import() there goes to Node's own ESM loader, which refuses the folder
+    lstmModule ??= require('./detectors/lstm') as typeof import('./detectors/lstm');
     await lstmModule.ensureTfBackend();
   },
   refitGrowth: 2,
