@@ -62,8 +62,18 @@ config.bootData = {
 } as typeof config.bootData;
 // Grafana's data source list: one Tidemark data source (uid tm) and one InfluxDB for alert rules.
 const DATASOURCES = [
-  { uid: 'tm', name: 'Tidemark', type: DATASOURCE_PLUGIN_ID, meta: { id: DATASOURCE_PLUGIN_ID } },
-  { uid: 'influx', name: 'InfluxDB', type: 'influxdb', meta: { id: 'influxdb' } },
+  {
+    uid: 'tm',
+    name: 'Tidemark',
+    type: DATASOURCE_PLUGIN_ID,
+    meta: { id: DATASOURCE_PLUGIN_ID, info: { logos: { small: '' } } },
+  },
+  {
+    uid: 'influx',
+    name: 'InfluxDB',
+    type: 'influxdb',
+    meta: { id: 'influxdb', info: { logos: { small: '' } } },
+  },
 ];
 setDataSourceSrv({
   getList: (filter: { pluginId?: string; type?: string } = {}) =>

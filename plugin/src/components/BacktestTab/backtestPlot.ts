@@ -18,7 +18,10 @@ export function backtestSeries(drawn: ScoredSeries[], result: BacktestResult): S
   const byTitle = new Map(result.series.map((series) => [seriesTitle(series), series]));
   return drawn.map((series) => {
     const regions = byTitle.get(seriesTitle(series))?.regions ?? [];
-    const flagged = (time: number) => regions.some((region) => time >= region.start && time <= region.end);
+    // A drawn point stands for [time, time + step): flagged when a region touches that step.
+    const step = series.time.length > 1 ? series.time[1]! - series.time[0]! : 1;
+    const flagged = (time: number) =>
+      regions.some((region) => region.start < time + step && region.end >= time);
     return {
       ...series,
       threshold: result.threshold,

@@ -136,9 +136,7 @@ export function BandsPanel({
 
   return (
     <div className={styles.root} style={{ width, height }} data-testid={TEST_IDS.panel.root}>
-      {/* biome-ignore lint/a11y/noStaticElementInteractions: the plot is pointer-driven; the tooltip's buttons are reachable once pinned */}
-      {/* biome-ignore lint/a11y/useKeyWithClickEvents: as above */}
-      <div onMouseDown={onPress} onClick={onClick}>
+      <div onMouseDownCapture={onPress} onClickCapture={onClick}>
         <UPlotChart
           testId={TEST_IDS.panel.plot}
           opts={plots.main.opts}
