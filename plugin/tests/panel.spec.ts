@@ -59,6 +59,40 @@ test('the tooltip explains an anomaly', async ({ page }) => {
   await page.locator('#harness').screenshot({ path: join(SCREENSHOTS, 'panel-tooltip.png') });
 });
 
+test('a click pins the tooltip where the cursor is; it stays when the mouse leaves; a click or × unpins it', async ({
+  page,
+}) => {
+  await openHarness(page, { view: 'panel' });
+  const anomalies = await countPixels(page, 0, hexToRgb((await harnessColors(page)).anomaly));
+  const canvas = page.locator('canvas').first();
+  const box = (await canvas.boundingBox())!;
+  // Hover first, as a person does: uPlot moves its cursor on the next animation frame, so a click
+  // sent in the same instant as the move would land before the cursor is there.
+  await page.mouse.move(box.x + anomalies.first!.x + 1, box.y + anomalies.first!.y + 4);
+  const tooltip = page.getByTestId(TEST_IDS.panel.tooltip);
+  await expect(tooltip).toBeVisible();
+  await page.mouse.down();
+  await page.mouse.up();
+  await page.mouse.move(box.x + box.width + 50, box.y + box.height + 50);
+  await expect(tooltip).toBeVisible();
+  await expect(tooltip).toContainText('Anomaly');
+  // a second click on the plot unpins it
+  await page.mouse.move(box.x + anomalies.first!.x + 1, box.y + anomalies.first!.y + 4);
+  await page.mouse.down();
+  await page.mouse.up();
+  await page.mouse.move(box.x + box.width + 50, box.y + box.height + 50);
+  await expect(tooltip).toBeHidden();
+  // pinned again, the × button unpins it (dispatched: its icon may not load without Grafana's
+  // public folder, which leaves the button without a size Playwright can click)
+  await page.mouse.move(box.x + anomalies.first!.x + 1, box.y + anomalies.first!.y + 4);
+  await page.mouse.down();
+  await page.mouse.up();
+  await page.mouse.move(box.x + box.width + 50, box.y + box.height + 50);
+  await expect(tooltip).toBeVisible();
+  await page.getByTestId(TEST_IDS.panel.tooltipClose).dispatchEvent('click');
+  await expect(tooltip).toBeHidden();
+});
+
 test('several series get their own colours, bands and legend items', async ({ page }) => {
   await openHarness(page, { view: 'panel', series: '3' });
   await expect(page.getByTestId(TEST_IDS.panel.legendItem)).toHaveCount(3);

@@ -194,8 +194,8 @@ test.describe('the app page and marks, end to end', () => {
   test('an Editor plans maintenance, sees the mark, takes the alert rule and enables the detector', async ({
     page,
   }) => {
-    // The mark the bands panel's tooltip makes (its click-to-pin flow has no browser test yet): the
-    // same call, through the Editor's proxy route.
+    // The mark the buttons of a pinned bands-panel tooltip make (pinning itself: panel.spec.ts):
+    // the same call, through the Editor's proxy route.
     const marked = await fetch(`${proxies.Editor.url}/api/datasources/proxy/uid/tm/scorer/api/v1/marks`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
