@@ -130,7 +130,7 @@ export function directForecast(
   const [lstm, head, ...rest] = model.layers;
   if (!(lstm instanceof FusedLstm) || head?.getClassName() !== 'Dense' || rest.length > 0) return null;
   const [kernel, bias] = head.getWeights();
-  if (kernel?.shape[1] !== 1 || !bias || tf.util.sizeFromShape(head.outputShape as number[]) > 1) return null;
+  if (kernel?.shape[1] !== 1 || !bias) return null;
   const weights = lstm.kernelWeights();
   const headKernel = kernel.dataSync() as Float32Array;
   const headBias = bias.dataSync()[0]!;

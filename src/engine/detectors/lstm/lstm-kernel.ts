@@ -81,7 +81,6 @@ export function lstmForward(
   const joined = joinedTransposed(weights, channels, units);
   const bias = Float64Array.from(weights.bias);
   const last = new Float32Array(batch * units);
-  const record = trace;
   // per lane: the step's input [x_t, h_(t−1)], its pre-activations, and the cell state
   const step = new Float64Array(LANES * depth);
   const z = new Float64Array(LANES * width);
@@ -91,7 +90,7 @@ export function lstmForward(
     step.fill(0);
     cell.fill(0);
     for (let l = 0; l < lanes; l++)
-      record?.cells.fill(0, (first + l) * (steps + 1) * units, ((first + l) * (steps + 1) + 1) * units);
+      trace?.cells.fill(0, (first + l) * (steps + 1) * units, ((first + l) * (steps + 1) + 1) * units);
     for (let t = 0; t < steps; t++) {
       for (let l = 0; l < lanes; l++) {
         const x = ((first + l) * steps + t) * channels;
@@ -111,13 +110,13 @@ export function lstmForward(
           const cellTanh = tanh(c);
           cell[l * units + u] = c;
           step[l * depth + channels + u] = output * cellTanh;
-          if (!record) continue;
-          record.gates[at + u] = input;
-          record.gates[at + units + u] = forget;
-          record.gates[at + 2 * units + u] = candidate;
-          record.gates[at + 3 * units + u] = output;
+          if (!trace) continue;
+          trace.gates[at + u] = input;
+          trace.gates[at + units + u] = forget;
+          trace.gates[at + 2 * units + u] = candidate;
+          trace.gates[at + 3 * units + u] = output;
         }
-        record?.cells.set(cell.subarray(l * units, (l + 1) * units), (b * (steps + 1) + t + 1) * units);
+        trace?.cells.set(cell.subarray(l * units, (l + 1) * units), (b * (steps + 1) + t + 1) * units);
       }
     }
     for (let l = 0; l < lanes; l++) {
