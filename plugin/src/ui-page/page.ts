@@ -85,37 +85,52 @@ async function schema(kind: string, params: Record<string, string> = {}): Promis
   return values;
 }
 
+/** Offers `values`, keeping the user's current pick when it is still offered, else `preferred` (from the URL). */
 function fill(select: HTMLSelectElement, values: string[], preferred?: string | null, empty?: string) {
   const options = empty === undefined ? values : ['', ...values];
+  const kept = [select.value, preferred].find((value) => value && options.includes(value));
   select.replaceChildren(...options.map((value) => new Option(value === '' ? (empty ?? '') : value, value)));
-  if (preferred && options.includes(preferred)) select.value = preferred;
+  if (kept) select.value = kept;
+}
+
+/**
+ * Runs one picker's load; resolves to undefined when a newer load of the same picker started meanwhile
+ * (the user picked again while the older answer was on its way), so a late answer never undoes a pick.
+ */
+const loads = new Map<string, number>();
+async function latest<T>(picker: string, load: () => Promise<T>): Promise<T | undefined> {
+  const ticket = (loads.get(picker) ?? 0) + 1;
+  loads.set(picker, ticket);
+  const value = await load();
+  return loads.get(picker) === ticket ? value : undefined;
 }
 
 async function loadDatabases() {
-  fill(controls.database, await schema('databases'), fragment.get('database'));
+  const databases = await latest('databases', () => schema('databases'));
+  if (!databases) return;
+  fill(controls.database, databases, fragment.get('database'));
   await loadMeasurements();
 }
 
 async function loadMeasurements() {
   const database = controls.database.value;
-  fill(
-    controls.measurement,
-    database ? await schema('measurements', { database }) : [],
-    fragment.get('measurement'),
+  const measurements = await latest('measurements', async () =>
+    database ? schema('measurements', { database }) : [],
   );
+  if (!measurements) return;
+  fill(controls.measurement, measurements, fragment.get('measurement'));
   await loadFields();
 }
 
 async function loadFields() {
   const params = { database: controls.database.value, measurement: controls.measurement.value };
   const ready = params.database && params.measurement;
-  fill(controls.field, ready ? await schema('fields', params) : [], fragment.get('field'));
-  fill(
-    controls.groupBy,
-    ready ? await schema('tag-keys', params) : [],
-    fragment.get('groupBy'),
-    'no grouping',
+  const lists = await latest('fields', async () =>
+    ready ? Promise.all([schema('fields', params), schema('tag-keys', params)]) : [[], []],
   );
+  if (!lists) return;
+  fill(controls.field, lists[0], fragment.get('field'));
+  fill(controls.groupBy, lists[1], fragment.get('groupBy'), 'no grouping');
 }
 
 let plots: uPlot[] = [];
@@ -160,21 +175,26 @@ async function draw() {
       return item;
     }),
   );
-  const notices = response.notices.map((n) => n.text);
-  status.textContent = notices.length ? notices.join(' ') : `Scored ${series.length} series.`;
+  status.textContent = [`Scored ${series.length} series.`, ...response.notices.map((n) => n.text)].join(' ');
 }
 
 /** Runs one step, showing what went wrong in the status line instead of failing silently. */
+let running = 0;
 function attempt(step: () => Promise<void>) {
+  running += 1;
   status.textContent = 'Working…';
-  step().then(
-    () => {
-      if (status.textContent === 'Working…') status.textContent = '';
-    },
-    (error: Error) => {
-      status.textContent = error instanceof ApiError ? error.message : `Error: ${error.message}`;
-    },
-  );
+  step()
+    .then(
+      () => {
+        if (running === 1 && status.textContent === 'Working…') status.textContent = '';
+      },
+      (error: Error) => {
+        status.textContent = error instanceof ApiError ? error.message : `Error: ${error.message}`;
+      },
+    )
+    .finally(() => {
+      running -= 1;
+    });
 }
 
 function layout() {

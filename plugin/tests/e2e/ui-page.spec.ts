@@ -71,6 +71,8 @@ test.describe('the /ui page', () => {
     await expect(page.getByTestId(ids.field)).toHaveValue('usage_user');
     await page.getByTestId(ids.groupBy).selectOption('host');
     await page.getByTestId(ids.draw).click();
+    // Scoring two days on two busy cores can outlast expect's 5 s; the status says when it is done.
+    await expect(page.getByTestId(ids.status)).toContainText(/Scored \d+ series/, { timeout: 60_000 });
 
     const summary = page.getByTestId(ids.summary);
     await expect(summary.locator('li')).toHaveCount(2);
@@ -82,5 +84,37 @@ test.describe('the /ui page', () => {
     for (const pixels of drawn) expect(pixels).toBeGreaterThan(500);
     expect(errors).toEqual([]);
     await page.screenshot({ path: join(SCREENSHOTS, 'ui-page.png'), fullPage: true });
+  });
+  test('a late answer to an earlier schema load does not undo the user’s picks', async ({ page }) => {
+    // The page loads the first database's measurements on its own; the user picks another database
+    // before that answer comes. Holding the first answer (the real one, from the scorer) until the user
+    // has picked everything makes the order certain, as a slow network would.
+    let release = () => {};
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let held = 0;
+    await page.route('**/api/v1/schema/measurements?*', async (route) => {
+      if (held++ === 0) await released;
+      await route.continue();
+    });
+    const fragment = new URLSearchParams({ token: TOKEN, range: '24h', end: String(END) });
+    await page.goto(`${withUi.url}/ui#${fragment}`);
+    const database = page.getByTestId(ids.database);
+    await expect(database.locator('option', { hasText: DATABASE })).toHaveCount(1);
+    await expect.poll(() => held).toBe(1);
+    await database.selectOption(DATABASE);
+    await expect(page.getByTestId(ids.field)).toHaveValue('usage_user');
+    await page.getByTestId(ids.groupBy).selectOption('host');
+
+    release();
+    const status = page.getByTestId(ids.status);
+    await expect(status).toHaveText('', { timeout: 30_000 }); // every load has finished
+    await expect(database).toHaveValue(DATABASE);
+    await expect(page.getByTestId(ids.measurement)).toHaveValue('cpu');
+    await expect(page.getByTestId(ids.groupBy)).toHaveValue('host');
+    await page.getByTestId(ids.draw).click();
+    await expect(status).toContainText(/Scored \d+ series/, { timeout: 60_000 });
+    await expect(page.getByTestId(ids.summary).locator('li')).toHaveCount(2);
   });
 });
