@@ -15,7 +15,7 @@ import { markRoutes } from './routes/marks';
 import { modelRoutes } from './routes/models';
 import { schemaRoutes } from './routes/schema';
 import { scoreRoutes } from './routes/score';
-import { uiRoutes } from './routes/ui';
+import { UI_DIST, uiRoutes } from './routes/ui';
 
 /** Composes the scorer's HTTP API; every route lives in `routes/`, by feature. */
 export function createApp(deps: AppDeps) {
@@ -42,7 +42,7 @@ export function createApp(deps: AppDeps) {
     })
     .get('/openapi.json', (c) => c.json(openApiDocument()))
     .route('/api/v1', api);
-  if (config.ui.enabled) app.route('/', uiRoutes());
+  if (config.ui.enabled) app.route('/', uiRoutes(config.ui.dir ?? UI_DIST));
   app.onError(onError(logger));
   app.notFound(notFound);
   return app;

@@ -54,7 +54,7 @@ describe('loadConfig', () => {
       },
       scoreWorkers: Math.min(4, availableParallelism()),
       logLevel: 'info',
-      ui: { enabled: false },
+      ui: { enabled: false, dir: null },
     });
   });
 

@@ -106,6 +106,8 @@ export const envSchema = z.object({
   LOG_LEVEL: withDefault(z.enum(['debug', 'info', 'warn', 'error', 'silent']), 'info'),
   /** Serve the read-only page at /ui (its data comes from the API, behind the same tokens). */
   UI_ENABLED: withDefault(boolean, 'false'),
+  /** The folder holding the page's bundle (ui.js, ui.css); unset: scorer/ui/dist, where `npm run build:ui` puts it. */
+  UI_DIR: optional(z.string().min(1)),
 });
 
 type Issue = { variable: string; message: string };
@@ -185,8 +187,8 @@ export interface Config {
   };
   scoreWorkers: number;
   logLevel: LogLevel;
-  /** The read-only page at /ui (UI_ENABLED). */
-  ui: { enabled: boolean };
+  /** The read-only page at /ui (UI_ENABLED); `dir` null: the bundle `npm run build:ui` makes. */
+  ui: { enabled: boolean; dir: string | null };
 }
 
 export class ConfigError extends Error {
@@ -265,7 +267,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     scoreWorkers: e.SCORE_WORKERS,
     logLevel: e.LOG_LEVEL,
-    ui: { enabled: e.UI_ENABLED },
+    ui: { enabled: e.UI_ENABLED, dir: e.UI_DIR ?? null },
   };
 }
 

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Hono } from 'hono';
 import { ProblemError } from '../http/problem';
@@ -33,25 +33,28 @@ const HEADERS = {
   'cache-control': 'no-store',
 };
 
-async function asset(name: keyof typeof ASSETS): Promise<Buffer> {
-  try {
-    return await readFile(join(UI_DIST, name));
-  } catch {
-    throw new ProblemError({
-      status: 503,
-      slug: 'ui-not-built',
-      title: 'The /ui page is not built',
-      detail: `UI_ENABLED is set but ${join(UI_DIST, name)} is missing: run \`npm run build:ui\` in the repository, then reload.`,
-    });
-  }
+function notBuilt(path: string): never {
+  throw new ProblemError({
+    status: 503,
+    slug: 'ui-not-built',
+    title: 'The /ui page is not built',
+    detail: `UI_ENABLED is set but ${path} is missing: run \`npm run build:ui\` in the repository (or point UI_DIR at a built bundle), then reload.`,
+  });
 }
 
-/** The read-only page at /ui (mounted only when UI_ENABLED=true) and its bundle. */
-export function uiRoutes() {
+/** The read-only page at /ui (mounted only when UI_ENABLED=true) and its bundle, read from `dir`. */
+export function uiRoutes(dir: string) {
+  const files = Object.keys(ASSETS).map((name) => join(dir, name));
   return new Hono()
-    .get('/ui', (c) => c.html(PAGE, 200, HEADERS))
+    .get('/ui', async (c) => {
+      // Without its bundle the page would load blank; say why instead.
+      for (const file of files) await access(file).catch(() => notBuilt(file));
+      return c.html(PAGE, 200, HEADERS);
+    })
     .get('/ui/:file{ui\\.(js|css)}', async (c) => {
       const name = c.req.param('file') as keyof typeof ASSETS;
-      return c.body(new Uint8Array(await asset(name)), 200, { ...HEADERS, 'content-type': ASSETS[name] });
+      const file = join(dir, name);
+      const body = await readFile(file).catch(() => notBuilt(file));
+      return c.body(new Uint8Array(body), 200, { ...HEADERS, 'content-type': ASSETS[name] });
     });
 }
