@@ -1,9 +1,20 @@
+import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Page } from '@playwright/test';
 
 /** Where screenshots go; docs/images/panel.png is copied from here. */
 export const SCREENSHOTS = join(__dirname, 'screenshots');
+
+const DOCS_IMAGES = join(__dirname, '..', '..', 'docs', 'images');
+
+/** Screenshots the harness's content into SCREENSHOTS and docs/images under `name`. */
+export async function screenshotForDocs(page: Page, name: string) {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.locator('#harness').screenshot({ path: join(SCREENSHOTS, name) });
+  mkdirSync(DOCS_IMAGES, { recursive: true });
+  copyFileSync(join(SCREENSHOTS, name), join(DOCS_IMAGES, name));
+}
 
 /** Opens the harness page (built by tests/harness/build.mjs) on one view. */
 export async function openHarness(page: Page, query: Record<string, string>) {

@@ -1,44 +1,24 @@
-import { copyFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
 import { expect, type Page, test } from '@playwright/test';
-import {
-  createSigningKey,
-  grafanaClaims,
-  type JwksServer,
-  signIdToken,
-  startJwksServer,
-} from '../../../scorer/test/grafana-jwks';
-import type { InfluxdInstance } from '../../../scorer/test/influxd';
 import { TEST_IDS } from '../../src/constants/tests';
-import datasourcePluginJson from '../../src/datasource/plugin.json';
 import type { GrafanaRole } from '../grafana-routes';
-import { countPixels, harnessColors, hexToRgb, SCREENSHOTS } from '../harness';
-import { type GrafanaProxy, startGrafanaProxy } from './grafana-proxy';
-import {
-  DATABASE,
-  END,
-  existsSync,
-  MINUTE,
-  SCORER_ENTRY,
-  type Scorer,
-  SPIKE,
-  seedInflux,
-  startInfluxd,
-  startScorer,
-} from './stack';
+import { countPixels, harnessColors, hexToRgb, SCREENSHOTS, screenshotForDocs } from '../harness';
+import { type SignedInStack, startSignedInStack } from './signed-in';
+import { DATABASE, END, existsSync, MINUTE, SCORER_ENTRY, SPIKE } from './stack';
 
 /**
  * The app page and the panel's marking flow, in Chromium → the proxy stand-in (Grafana's proxy
  * contract, with the signed-in user's ID token forwarded as Grafana's `idForwarding` does) → the
  * real `tidemark serve` → a real influxd. One stack, the steps in order, as a user would take them:
- * an Editor defines a paused detector, backtests it at two sensitivities, adopts one, marks a false
- * positive, plans maintenance, takes the alert rule and enables the detector; a
- * Viewer then sees all of it and no action, and the proxy and the scorer refuse a Viewer's write.
- * Grafana cannot run here; its boot data (the org role) and proxy are stood in for per its docs.
+ * an Editor defines a paused detector, backtests it at two sensitivities, adopts one, plans
+ * maintenance, sees a mark, downloads the alert rule and creates it in Grafana with one click (the
+ * stand-in for Grafana's alerting provisioning API checks the documented body), enables the
+ * detector, trains a model with live progress and cancels it, and rolls a model back; a Viewer then
+ * sees all of it and no action, and the proxy and the scorer refuse a Viewer's write. The panel's
+ * own marking flow is panel-marks.spec.ts. Grafana cannot run here; its boot data (the org role),
+ * router, proxy and alerting API are stood in for per its docs.
  */
 const TOKEN = 'e2e-app-token-0123456789ab';
-const HARNESS = join(__dirname, '..', 'harness', 'dist');
-const DOCS_IMAGES = join(__dirname, '..', '..', '..', 'docs', 'images');
 /** The browser's clock: an hour after the seeded data ends, so "the last 2d" holds all of it. */
 const NOW = END + 60 * MINUTE;
 const SERIES = 'cpu usage_user {host=web-1}';
@@ -48,49 +28,19 @@ test.describe.configure({ mode: 'serial', timeout: 120_000 });
 test.describe('the app page and marks, end to end', () => {
   test.skip(!existsSync(SCORER_ENTRY), 'the scorer has no HTTP app yet (scorer/app.ts)');
 
-  let influx: InfluxdInstance;
-  let grafana: JwksServer;
-  let scorer: Scorer;
-  const proxies = {} as Record<GrafanaRole, GrafanaProxy>;
-  const key = createSigningKey('e2e-grafana');
-  const idToken = (role: GrafanaRole) =>
-    signIdToken(key, grafanaClaims(grafana.url, { role, sub: `user:${role.toLowerCase()}` }));
+  let stack: SignedInStack;
+  /** The scorer's own view, read as an Admin through the proxy. */
+  const scorerGet = (path: string) => stack.get(path);
 
   test.beforeAll(async () => {
     test.setTimeout(90_000);
     mkdirSync(SCREENSHOTS, { recursive: true });
-    influx = await startInfluxd();
-    await seedInflux(influx);
-    grafana = await startJwksServer([key]);
-    scorer = await startScorer(influx.url, TOKEN, { GRAFANA_URL: grafana.url });
-    for (const role of ['Viewer', 'Editor', 'Admin'] as const) {
-      proxies[role] = await startGrafanaProxy(
-        {
-          uid: 'tm',
-          jsonData: { scorerUrl: scorer.url },
-          secureJsonData: { token: TOKEN },
-          routes: datasourcePluginJson.routes,
-          role,
-          idToken: { token: () => idToken(role), orgId: 1 },
-        },
-        HARNESS,
-      );
-    }
+    stack = await startSignedInStack(TOKEN);
   });
 
   test.afterAll(async () => {
-    await Promise.all(Object.values(proxies).map((proxy) => proxy.close()));
-    await scorer?.stop();
-    await grafana?.close();
-    await influx?.stop();
+    await stack?.stop();
   });
-
-  /** The scorer's own view, read as an Admin through the proxy. */
-  const scorerGet = async (path: string) => {
-    const response = await fetch(`${proxies.Admin.url}/api/datasources/proxy/uid/tm/scorer${path}`);
-    expect(response.status, path).toBe(200);
-    return response.json();
-  };
 
   async function open(page: Page, role: GrafanaRole, query: Record<string, string> = {}) {
     const errors: string[] = [];
@@ -98,7 +48,7 @@ test.describe('the app page and marks, end to end', () => {
     await page.clock.setFixedTime(NOW);
     await page.setViewportSize({ width: 1280, height: 900 });
     await page.goto(
-      `${proxies[role].url}/index.html?${new URLSearchParams({ view: 'app', role, width: '1200', ...query })}`,
+      `${stack.proxies[role].url}/index.html?${new URLSearchParams({ view: 'app', role, width: '1200', ...query })}`,
     );
     return errors;
   }
@@ -108,11 +58,7 @@ test.describe('the app page and marks, end to end', () => {
     await page.getByRole('option', { name: option, exact: true }).click();
   };
 
-  const shoot = async (page: Page, name: string) => {
-    await page.locator('#harness').screenshot({ path: join(SCREENSHOTS, name) });
-    mkdirSync(DOCS_IMAGES, { recursive: true });
-    copyFileSync(join(SCREENSHOTS, name), join(DOCS_IMAGES, name));
-  };
+  const shoot = screenshotForDocs;
 
   test('an Editor defines a paused detector with the query editor and previews it', async ({ page }) => {
     const errors = await open(page, 'Editor');
@@ -196,17 +142,13 @@ test.describe('the app page and marks, end to end', () => {
   }) => {
     // The mark the buttons of a pinned bands-panel tooltip make (pinning itself: panel.spec.ts):
     // the same call, through the Editor's proxy route.
-    const marked = await fetch(`${proxies.Editor.url}/api/datasources/proxy/uid/tm/scorer/api/v1/marks`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        detector: 'cpu-watch',
-        series: SERIES,
-        kind: 'not-anomaly',
-        from: SPIKE,
-        to: SPIKE,
-        note: 'deploy, expected',
-      }),
+    const marked = await stack.call('Editor', 'POST', '/api/v1/marks', {
+      detector: 'cpu-watch',
+      series: SERIES,
+      kind: 'not-anomaly',
+      from: SPIKE,
+      to: SPIKE,
+      note: 'deploy, expected',
     });
     expect(marked.status).toBe(201);
     expect((await marked.json()).createdBy).toBe('user:editor');
@@ -235,11 +177,85 @@ test.describe('the app page and marks, end to end', () => {
       .then((chunks) => Buffer.concat(chunks).toString());
     expect(yaml).toMatch(/^apiVersion: 1/m);
     expect(yaml).toContain('cpu-watch');
+    // One click creates it in Grafana (the provisioning API stand-in checks the documented body).
+    await page.getByTestId(TEST_IDS.app.alertRuleCreate).click();
+    await expect(page.getByTestId(TEST_IDS.app.alertRuleResult)).toHaveText('tidemark-cpu-watch');
+    expect(stack.alerting.received).toHaveLength(1);
+    const [{ headers, rule }] = stack.alerting.received as [(typeof stack.alerting.received)[number]];
+    expect(headers).toEqual({ 'content-type': 'application/json', 'x-disable-provenance': 'true' });
+    expect(rule).toMatchObject({
+      uid: 'tidemark-cpu-watch',
+      orgID: 1,
+      folderUID: 'Tidemark',
+      condition: 'C',
+      labels: { source: 'tidemark', detector: 'cpu-watch' },
+    });
+    const queries = rule.data as Array<{ refId: string; datasourceUid: string; model: { query?: string } }>;
+    expect(queries.find((q) => q.refId === 'A')).toMatchObject({
+      datasourceUid: 'influx', // the InfluxDB data source picked in the form
+      model: { query: expect.stringMatching(/max\("anomaly"\).*"detector"::tag = 'cpu-watch'/) },
+    });
     await shoot(page, 'app-alert-rule.png');
 
     await page.getByRole('button', { name: 'Resume' }).click();
     await expect(page.getByRole('button', { name: 'Pause' })).toBeVisible();
     expect((await scorerGet('/api/v1/detectors/cpu-watch')).enabled).toBe(true);
+    expect(errors).toEqual([]);
+  });
+
+  test('an Editor trains a model with live progress and cancels it, trains twice and rolls back', async ({
+    page,
+  }) => {
+    const train = async (detector: string, groupBy: boolean) => {
+      await page.getByRole('tab', { name: 'Models and training' }).click();
+      await pick(page, TEST_IDS.queryEditor.database, DATABASE);
+      await pick(page, TEST_IDS.queryEditor.measurement, 'cpu');
+      await pick(page, TEST_IDS.queryEditor.field, 'usage_user');
+      if (groupBy) await pick(page, TEST_IDS.queryEditor.groupBy, 'host');
+      await pick(page, TEST_IDS.queryEditor.detector, detector);
+      await page.getByTestId(TEST_IDS.app.trainHistory).fill('2d');
+      await page.getByTestId(TEST_IDS.app.trainSubmit).click();
+    };
+    // The LSTM reports each epoch: the bar, epoch, loss and ETA follow it live; then Cancel.
+    let errors = await open(page, 'Editor');
+    await train('LSTM forecaster', true);
+    const jobs = page.getByTestId(TEST_IDS.app.jobs);
+    await expect(jobs.getByTestId(TEST_IDS.app.jobFit)).toContainText(/Epoch \d+\/\d+ · loss \d/, {
+      timeout: 90_000,
+    });
+    await expect(jobs.getByTestId(TEST_IDS.app.jobProgress)).toHaveAttribute('aria-valuenow', /\d+/);
+    await shoot(page, 'app-training.png');
+    await jobs.getByRole('button', { name: 'Cancel' }).click();
+    await expect(jobs.locator('tbody tr').first()).toContainText('cancelled', { timeout: 60_000 });
+    const [cancelled] = (await scorerGet('/api/v1/jobs')).jobs;
+    expect(cancelled).toMatchObject({ status: 'cancelled', request: { detector: { id: 'lstm' } } });
+    // Cancelled before the second of the two hosts was trained: nothing more is stored.
+    const lstmModels = (await scorerGet('/api/v1/models')).models.filter(
+      (m: { detector: string }) => m.detector === 'lstm',
+    );
+    expect(lstmModels.length).toBeLessThan(2);
+    expect(errors).toEqual([]);
+
+    // Two trainings of the same series keep two versions; roll back to the first.
+    errors = await open(page, 'Editor');
+    for (const done of [2, 3]) {
+      await train('Isolation forest', false);
+      await expect(jobs.locator('tbody tr')).toHaveCount(done);
+      await expect(jobs.locator('tbody tr').first()).toContainText('succeeded', { timeout: 60_000 });
+    }
+    const row = page.getByTestId(TEST_IDS.app.modelRow).filter({ hasText: 'isolation-forest' });
+    await expect(row).toContainText('2 of 2 kept');
+    // dispatched: an icon-only button has no size without Grafana's public folder (its icons)
+    await row.getByRole('button', { name: 'Show versions' }).dispatchEvent('click');
+    await page.getByRole('button', { name: 'Roll back to v1' }).click();
+    await expect(row).toContainText('1 of 2 kept');
+    await expect(page.getByTestId(TEST_IDS.app.versions)).toContainText('v1 (current)');
+    await shoot(page, 'app-versions.png');
+    const model = (await scorerGet('/api/v1/models')).models.find(
+      (m: { detector: string }) => m.detector === 'isolation-forest',
+    );
+    expect(model).toMatchObject({ detector: 'isolation-forest', version: 1 });
+    expect(model.versions.map((v: { version: number }) => v.version).sort()).toEqual([1, 2]);
     expect(errors).toEqual([]);
   });
 
@@ -269,9 +285,9 @@ test.describe('the app page and marks, end to end', () => {
     });
     expect(refused).toBe(403);
     // …and the scorer refuses a Viewer's ID token on its own.
-    const direct = await fetch(`${scorer.url}/api/v1/detectors/cpu-watch/pause`, {
+    const direct = await fetch(`${stack.scorer.url}/api/v1/detectors/cpu-watch/pause`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${TOKEN}`, 'x-grafana-id': idToken('Viewer') },
+      headers: { authorization: `Bearer ${TOKEN}`, 'x-grafana-id': stack.idToken('Viewer') },
     });
     expect(direct.status).toBe(403);
     expect((await scorerGet('/api/v1/detectors/cpu-watch')).enabled).toBe(true);

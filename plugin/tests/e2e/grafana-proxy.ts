@@ -2,6 +2,7 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { extname, join, normalize } from 'node:path';
 import { type GrafanaRole, matchRoute, type PluginRoute, roleAllows } from '../grafana-routes';
+import type { GrafanaApiAnswer, GrafanaApiRequest } from './grafana-alerting';
 
 /**
  * A loopback stand-in for Grafana's data-source proxy, following Grafana's documented contract for
@@ -18,7 +19,8 @@ import { type GrafanaRole, matchRoute, type PluginRoute, roleAllows } from '../g
  * - with `idForwarding` on (`idToken` given), the signed-in user's ID token goes along as
  *   `X-Grafana-Id`, with `X-Grafana-Org-Id`, as Grafana forwards them to plugins.
  *
- * It also serves the harness page, so the browser calls it same-origin as it calls Grafana.
+ * It also serves the harness page, so the browser calls it same-origin as it calls Grafana, and
+ * hands other requests to Grafana's own API to `grafanaApi` when given (see ./grafana-alerting.ts).
  */
 export interface DataSourceSettings {
   uid: string;
@@ -29,6 +31,8 @@ export interface DataSourceSettings {
   role?: GrafanaRole;
   /** The signed-in user's ID token (Grafana's `idForwarding`), and the org it was signed for. */
   idToken?: { token: () => string; orgId: number };
+  /** Grafana's own HTTP API (beside the proxy): an answer, or null for a path it does not serve. */
+  grafanaApi?: (request: GrafanaApiRequest) => GrafanaApiAnswer | null;
 }
 
 export interface GrafanaProxy {
@@ -124,15 +128,24 @@ export async function startGrafanaProxy(
     createReadStream(file).pipe(response);
   };
 
+  const grafanaApi = async (request: IncomingMessage, response: ServerResponse, url: URL) => {
+    const answer = settings.grafanaApi?.({
+      method: request.method ?? 'GET',
+      path: url.pathname,
+      headers: request.headers,
+      body: await readBody(request),
+      role: settings.role ?? 'Viewer',
+    });
+    if (answer) json(response, answer.status, answer.body);
+    else json(response, 404, { message: 'Not found' });
+  };
+
   const server: Server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
-    if (url.pathname.startsWith(prefix)) {
-      forward(request, response, url).catch((error: Error) =>
-        json(response, 500, { message: error.message }),
-      );
-    } else {
-      serveStatic(response, url.pathname);
-    }
+    const failed = (error: Error) => json(response, 500, { message: error.message });
+    if (url.pathname.startsWith(prefix)) forward(request, response, url).catch(failed);
+    else if (url.pathname.startsWith('/api/')) grafanaApi(request, response, url).catch(failed);
+    else serveStatic(response, url.pathname);
   });
 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -18,6 +18,7 @@ import { config, setBackendSrv, setDataSourceSrv, setTemplateSrv } from '@grafan
 import { GlobalStyles } from '@grafana/ui';
 import React, { useState } from 'react';
 import { createRoot } from 'react-dom/client';
+import { MemoryRouter } from 'react-router-dom';
 import { from, lastValueFrom } from 'rxjs';
 import { ModelsPage } from '../../src/components/ModelsPage/ModelsPage';
 import { DATASOURCE_PLUGIN_ID } from '../../src/constants/routes';
@@ -243,19 +244,22 @@ const VIEWS: Record<string, () => React.ReactElement> = {
   'config-editor': ConfigEditorView,
 };
 
+/** Grafana renders every page inside its router (links such as `TextLink` need one). */
 function Harness() {
   const View = VIEWS[view] ?? PanelView;
   return (
-    <ThemeContext.Provider value={theme}>
-      <GlobalStyles />
-      <div
-        id="harness"
-        style={{ padding: 16, width: width + 32, background: theme.colors.background.primary }}
-        data-theme={theme.colors.mode}
-      >
-        <View />
-      </div>
-    </ThemeContext.Provider>
+    <MemoryRouter>
+      <ThemeContext.Provider value={theme}>
+        <GlobalStyles />
+        <div
+          id="harness"
+          style={{ padding: 16, width: width + 32, background: theme.colors.background.primary }}
+          data-theme={theme.colors.mode}
+        >
+          <View />
+        </div>
+      </ThemeContext.Provider>
+    </MemoryRouter>
   );
 }
 
