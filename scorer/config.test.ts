@@ -39,7 +39,7 @@ describe('loadConfig', () => {
         tokenOnlyRole: 'Viewer',
         defaultOrgId: 1,
       },
-      store: { dataDir: '.tidemark', keepModelVersions: 5, modelCacheSize: 64 },
+      store: { dataDir: '.tidemark', keepModelVersions: 5, modelCacheSize: 64, readCachePoints: 5_000_000 },
       cluster: null,
       detectorJobs: { partitions: 16, lockMs: 20_000, concurrency: 2 },
       detectorsFile: null,

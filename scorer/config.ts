@@ -96,6 +96,7 @@ export const envSchema = z.object({
   KEEP_MODEL_VERSIONS: withDefault(int(1, 1_000), '5'),
   /** Decoded models kept in memory (least recently used dropped): at least the series a replica's detectors score. */
   MODEL_CACHE_SIZE: withDefault(int(1, 1_000_000), '64'),
+  READ_CACHE_POINTS: withDefault(int(0, 1_000_000_000), '5000000'),
   MAX_BODY_BYTES: withDefault(int(1_024, 1_073_741_824), String(5 * 1024 * 1024)),
   MAX_POINTS: withDefault(int(10, 100_000_000), '500000'),
   MAX_SERIES: withDefault(int(1, 10_000), '100'),
@@ -169,7 +170,7 @@ export interface Config {
     tokenOnlyRole: Role;
     defaultOrgId: number;
   };
-  store: { dataDir: string; keepModelVersions: number; modelCacheSize: number };
+  store: { dataDir: string; keepModelVersions: number; modelCacheSize: number; readCachePoints: number };
   /** Scale-out mode (REDIS_URL set): replicas share state and work through Redis. */
   cluster: { redisUrl: string; replicaId: string } | null;
   /** Scale-out: how continuous detectors are split into jobs and how those jobs are held. */
@@ -246,6 +247,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       dataDir: e.DATA_DIR,
       keepModelVersions: e.KEEP_MODEL_VERSIONS,
       modelCacheSize: e.MODEL_CACHE_SIZE,
+      readCachePoints: e.READ_CACHE_POINTS,
     },
     cluster: e.REDIS_URL
       ? { redisUrl: e.REDIS_URL, replicaId: e.REPLICA_ID ?? `${hostname()}-${process.pid}` }

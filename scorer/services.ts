@@ -16,6 +16,7 @@ import { createMetrics } from './metrics';
 import { EnginePool } from './scoring/engine-pool';
 import { FitCache } from './scoring/fit-cache';
 import { ModelCache } from './scoring/model-cache';
+import { ReadCache } from './scoring/read-cache';
 import { createScoringService } from './scoring/score-service';
 import { MaintenanceService, type ProvisionedWindow } from './steering/maintenance';
 import { MarkService } from './steering/marks';
@@ -93,6 +94,7 @@ export async function createServices(
     limits,
     readParts: config.influx.readParts,
     engine: enginePool.engine,
+    readCache: new ReadCache(config.store.readCachePoints),
     trainInBackground: (orgId, request) => trainer.trainInBackground(orgId, request),
   });
   const provisioned: ProvisionedDetector[] =

@@ -1,9 +1,9 @@
-import type { ContinuousDetectorDefinition, SeriesQuery, TimeRange } from '@tidemark/core';
+import type { ContinuousDetectorDefinition, SeriesQuery, TagFilter, TimeRange } from '@tidemark/core';
 import { type InfluxClient, InfluxError, type InfluxSeries } from '../influx';
 import { epochMsLiteral, qualifiedMeasurement, quoteIdentifier, quoteString } from '../influx/escape';
 import { tagConditions } from '../influx/series-query';
 import { seriesName } from '../scoring/series-identity';
-import { writtenByOrg } from './output';
+import { outputTagKey, writtenByOrg } from './output';
 
 /** Where a detector writes and whose points count as written: what reads of its output need. */
 export interface OutputPlace {
@@ -34,12 +34,16 @@ export async function writtenIntervals(
   place: OutputPlace,
   range: TimeRange,
   signal?: AbortSignal,
+  narrow?: readonly TagFilter[] | null,
 ): Promise<Map<string, Set<number>>> {
   const { output } = definition;
+  // A partition's own series only: its filters on the tags as the output names them.
+  const own = (narrow ?? []).map((filter) => ({ ...filter, key: outputTagKey(filter.key) }));
   const where = [
     ...timeConditions(range),
     writtenByOrg(place.orgId, place.legacyOrgId),
     `${quoteIdentifier('detector')}::tag = ${quoteString(definition.id)}`,
+    ...tagConditions(own),
   ];
   const text =
     `SELECT "value" FROM ${qualifiedMeasurement(place.database, output.retentionPolicy, output.measurement)} ` +

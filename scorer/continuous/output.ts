@@ -13,10 +13,12 @@ export function outputDatabase(
 /** Tag keys the output measurement uses itself; a series tag with one of these names gets `tag_`. */
 const RESERVED = new Set(['org', 'detector', 'series']);
 
+/** The output tag a series tag is written as. */
+export const outputTagKey = (key: string) => (RESERVED.has(key) ? `tag_${key}` : key);
+
 export function outputTags(orgId: number, detectorId: string, series: ScoredSeries): Record<string, string> {
   const tags: Record<string, string> = {};
-  for (const [key, value] of Object.entries(series.tags))
-    tags[RESERVED.has(key) ? `tag_${key}` : key] = value;
+  for (const [key, value] of Object.entries(series.tags)) tags[outputTagKey(key)] = value;
   return { ...tags, org: String(orgId), detector: detectorId, series: series.name };
 }
 

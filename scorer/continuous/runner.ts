@@ -10,6 +10,7 @@ import {
 } from '@tidemark/core';
 import type { OrgAccess } from '../access/org-access';
 import type { InfluxClient } from '../influx';
+import type { LinePoint } from '../influx/line-protocol';
 import type { ScoreOptions, ScoringService } from '../scoring/score-service';
 import type { Steering } from '../steering/steering';
 import { firstPointTimes, type OutputPlace, pointCounts, writtenIntervals } from './late-data';
@@ -199,7 +200,19 @@ class DetectorRun {
       ...this.requestOptions,
       ...(this.deps.narrow ? { narrow: this.deps.narrow } : {}),
       ...(this.deps.steering ? { steering: this.deps.steering } : {}),
+      settledBefore: this.settledBefore,
     };
+  }
+
+  /**
+   * Where the points a run may read could still have changed since its last read: its late
+   * window, or the end of a series' last written interval if that is earlier (its data may have
+   * come late, after an outage).
+   */
+  private get settledBefore(): number {
+    let settled = this.window.from;
+    for (const until of Object.values(this.checkpoint.series)) settled = Math.min(settled, until);
+    return settled;
   }
 
   /** Down longer than `maxBackfill`: the intervals before `earliest` are given up, and counted. */
@@ -232,12 +245,13 @@ class DetectorRun {
             this.place,
             { from, to: Math.min(to, this.previousUntil) },
             this.signal,
+            this.deps.narrow,
           )
         : new Map<string, Set<number>>();
     await this.chunks({ from, to }, async (chunk, series) => {
-      for (const one of series) {
-        const done = written.get(one.name);
-        const times = await this.write(one, chunk, (time) => !done?.has(time));
+      const timesOf = await this.write(series, chunk, (one, time) => !written.get(one.name)?.has(time));
+      for (const [k, one] of series.entries()) {
+        const times = timesOf[k]!;
         // Intervals the checkpoint had passed: their points arrived late.
         this.countLate(
           times.filter((time) => time < (this.previousUntil ?? Number.NEGATIVE_INFINITY)).length,
@@ -295,10 +309,15 @@ class DetectorRun {
     }
     if (todo.size > 0) {
       await this.chunks({ from: Math.min(...todo.values()), to: from }, async (chunk, series) => {
-        for (const one of series) {
+        const timesOf = await this.write(
+          series,
+          chunk,
+          (one, time) => time >= (todo.get(one.name) ?? Number.POSITIVE_INFINITY),
+        );
+        for (const [k, one] of series.entries()) {
           const start = todo.get(one.name);
           if (start === undefined) continue;
-          this.countLate((await this.write(one, chunk, (time) => time >= start)).length);
+          this.countLate(timesOf[k]!.length);
           checkpoint.series[one.name] = Math.max(start, chunk.to);
         }
       });
@@ -328,27 +347,36 @@ class DetectorRun {
     );
   }
 
-  /** Writes the series' points in `chunk` that `wanted` keeps; returns their times. */
+  /**
+   * Writes every series' points in `chunk` that `wanted` keeps, all series in one request (the
+   * client splits it into batches); returns each series' times, in the order of `series`. Called
+   * before the checkpoint records any of them, so a failed write records none.
+   */
   private async write(
-    series: ScoredSeries,
+    series: readonly ScoredSeries[],
     chunk: TimeRange,
-    wanted: (time: number) => boolean,
-  ): Promise<number[]> {
-    const points = [...outputPoints(this.orgId, this.definition, series, this.deps.replica)].filter(
-      (p) => p.time >= chunk.from && p.time < chunk.to && wanted(p.time),
-    );
-    if (points.length === 0) return [];
+    wanted: (series: ScoredSeries, time: number) => boolean,
+  ): Promise<number[][]> {
+    const all: LinePoint[] = [];
+    const timesOf = series.map((one) => {
+      const points = [...outputPoints(this.orgId, this.definition, one, this.deps.replica)].filter(
+        (p) => p.time >= chunk.from && p.time < chunk.to && wanted(one, p.time),
+      );
+      for (const point of points) all.push(point);
+      return points.map((p) => p.time);
+    });
+    if (all.length === 0) return timesOf;
     // Not aborted mid-request: influxd may apply a write whose client gave up, after the abort.
     this.signal?.throwIfAborted();
     const written = await this.output.write(
       this.place.database,
-      points,
+      all,
       this.definition.output.retentionPolicy
         ? { retentionPolicy: this.definition.output.retentionPolicy }
         : {},
     );
     this.result.pointsWritten += written;
-    return points.map((p) => p.time);
+    return timesOf;
   }
 
   private countLate(points: number): void {

@@ -1,12 +1,14 @@
 import {
   CONTRACT_VERSION,
   type DetectorSpec,
+  isDerivative,
   type Notice,
   type ParsedScoreRequest,
   type Points,
   type ScoredSeries,
   type ScoreResponse,
   type TagFilter,
+  type TimeRange,
 } from '@tidemark/core';
 import { MIN_HISTORY_POINTS, scoreSeries, type TrainedModel, trainModel } from '@tidemark/core/engine';
 import type { OrgAccess } from '../access/org-access';
@@ -27,6 +29,7 @@ import { FitCache } from './fit-cache';
 import { modelLookbackMs, planHistory } from './history';
 import { joinSegments, uniqueNotices } from './join-segments';
 import { ModelCache } from './model-cache';
+import type { ReadCache } from './read-cache';
 import { queryKey, seriesKey, seriesName } from './series-identity';
 
 export interface ScoringLimits {
@@ -59,6 +62,8 @@ export interface ScoringDeps {
   readParts?: number;
   /** Where series are fitted and scored (an engine worker pool); default this thread. */
   engine?: Engine;
+  /** Points kept between continuous runs (see `ScoreOptions.settledBefore`); none by default. */
+  readCache?: ReadCache;
 }
 
 /** The parts of a score request whose time is reported (Server-Timing, metrics). */
@@ -84,6 +89,11 @@ export interface ScoreOptions {
    * runs, backtests): see docs/scoring.md, "Marks and maintenance windows".
    */
   steering?: Steering | null;
+  /**
+   * A continuous run: points before this time (the start of its late window) are final for it,
+   * so they may come from the points kept since its last read (`ScoringDeps.readCache`).
+   */
+  settledBefore?: number;
 }
 
 export interface ScoringService {
@@ -299,7 +309,11 @@ export function createScoringService(deps: ScoringDeps): ScoringService {
   }
 
   return {
-    async score(orgId, request, { signal, onStage, narrow, capSeries = false, steering } = {}) {
+    async score(
+      orgId,
+      request,
+      { signal, onStage, narrow, capSeries = false, steering, settledBefore } = {},
+    ) {
       const { range, intervalMs, query } = request;
       const readQuery = narrow ? { ...query, tags: [...query.tags, ...narrow] } : query;
       const influx = deps.access.client(orgId, query.database);
@@ -336,13 +350,17 @@ export function createScoringService(deps: ScoringDeps): ScoringService {
       }
       const readOptions = { parts: deps.readParts ?? 1, ...(signal ? { signal } : {}) };
       const readStarted = performance.now();
-      const allRead = await readSeries(
-        influx,
-        readQuery,
-        { from: readFrom, to: range.to },
-        intervalMs,
-        readOptions,
-      );
+      const readRange = (part: TimeRange) => readSeries(influx, readQuery, part, intervalMs, readOptions);
+      // A derivative's first interval needs the one before: such reads are not pieced together.
+      const allRead =
+        deps.readCache && settledBefore !== undefined && !isDerivative(query.aggregation)
+          ? await deps.readCache.read(
+              `${orgId}|${intervalMs}|${JSON.stringify(readQuery)}`,
+              { from: readFrom, to: range.to },
+              settledBefore,
+              readRange,
+            )
+          : await readRange({ from: readFrom, to: range.to });
       const read = capSeries ? firstSeries(allRead, deps.limits.maxSeries, notices) : allRead;
       await checkGroupByKeys(influx, query, read, signal);
       const mainReadMs = performance.now() - readStarted;
@@ -380,9 +398,12 @@ export function createScoringService(deps: ScoringDeps): ScoringService {
       };
       const series: ScoredSeries[] = [];
       const engineStarted = performance.now();
+      // The first usable model per series key (the registry's order), looked up once per series.
+      const modelByKey = new Map<string, ModelRecord>();
+      for (const m of usable) if (!modelByKey.has(m.key)) modelByKey.set(m.key, m);
       for (const one of read) {
         if (one.points.length === 0) continue;
-        const model = usable.find((m) => m.key === seriesKey(query, one.tags, request.detector.id));
+        const model = modelByKey.get(seriesKey(query, one.tags, request.detector.id));
         const seriesRead = { ...one, historyBefore: (anchor: number) => historyOf(anchor, one) };
         const scored = await scoreOne(orgId, request, seriesRead, model, history.historyMs, signal, steering);
         if (scored) series.push(scored);
