@@ -5,12 +5,14 @@
  * influxd and one redis-server: first one replica pinned to CPU 0 (`taskset -c 0`), then two
  * pinned to CPUs 0 and 1. For each, `--passes` schedule ticks are timed: from the minute's tick to
  * every partition having scored its new interval. Prints series scored per minute, the 2-vs-1
- * ratio, Redis time and commands per scored series (`INFO commandstats`), and the failover time
+ * ratio, the CPU time per series of the replicas and of influxd (`/proc/<pid>/stat`: on a shared machine
+ * the wall-clock figures move with the load, these much less), Redis time and commands per scored
+ * series (`INFO commandstats`), and the failover time
  * (kill -9 of one of the two replicas to its partitions scored by the other).
  * Usage: npx tsx bench/cluster-throughput.bench.ts [--series 2000] [--partitions 16] [--passes 2]
  *        [--model-cache N] (MODEL_CACHE_SIZE of each replica; default: --series)
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -52,6 +54,25 @@ async function commandStats(redis: Redis): Promise<{ calls: number; usec: number
     usec += Number(match[2]);
   }
   return { calls, usec };
+}
+
+/** CPU seconds (user + system, every thread) process `pid` has used so far (`/proc/<pid>/stat`). */
+async function cpuSeconds(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // clock ticks (USER_HZ 100)
+}
+
+/** The pid of this process's child running `command` (influxd: the harness does not say it). */
+async function childPid(command: string): Promise<number> {
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+    const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    if (comm === command && ppid === process.pid) return Number(entry);
+  }
+  throw new Error(`no child process ${command}`);
 }
 
 async function scoredUntil(replica: Replica): Promise<number | null> {
@@ -101,6 +122,7 @@ async function main() {
   };
   try {
     const influx = new InfluxClient({ url: influxd.url });
+    const influxdPid = await childPid('influxd');
     await createDatabase(influx, 'bench');
     const now = alignDown(Date.now(), MINUTE);
     const from = now - DAY_POINTS * MINUTE;
@@ -135,6 +157,9 @@ async function main() {
     const results: Array<{
       replicas: number;
       perMinute: number;
+      /** CPU ms per series and tick: the replicas' (all their threads) and influxd's. */
+      replicaCpuMs: number;
+      influxdCpuMs: number;
       usecPerSeries: number;
       callsPerSeries: number;
     }> = [];
@@ -157,6 +182,8 @@ async function main() {
       const written = () =>
         Promise.all(group.map((r) => r.total('tidemark_continuous_points_written_total')));
       const scoredBefore = await written();
+      const cpu = () => Promise.all([...group.map((r) => cpuSeconds(r.child.pid!)), cpuSeconds(influxdPid)]);
+      const cpuBefore = await cpu();
       for (let pass = 0; pass < PASSES; pass++) {
         const tick = alignDown(Date.now(), MINUTE) + MINUTE;
         await sleep(tick - Date.now());
@@ -167,6 +194,8 @@ async function main() {
         );
       }
       const after = await commandStats(redis);
+      const cpuAfter = await cpu();
+      const cpuUsed = cpuAfter.map((seconds, i) => seconds - cpuBefore[i]!);
       const scoredAfter = await written();
       series = scoredAfter.reduce((sum, n, i) => sum + n - scoredBefore[i]!, 0);
       const shares = scoredAfter.map((n, i) => n - scoredBefore[i]!);
@@ -175,6 +204,8 @@ async function main() {
       results.push({
         replicas: count,
         perMinute,
+        replicaCpuMs: (cpuUsed.slice(0, -1).reduce((sum, c) => sum + c, 0) * 1000) / (SERIES * PASSES),
+        influxdCpuMs: (cpuUsed.at(-1)! * 1000) / (SERIES * PASSES),
         usecPerSeries: (after.usec - before.usec) / series,
         callsPerSeries: (after.calls - before.calls) / series,
       });
@@ -200,6 +231,11 @@ async function main() {
     console.log(
       `series/min, two replicas on a core each: ${Math.round(two!.perMinute)}; ratio ${(two!.perMinute / one!.perMinute).toFixed(2)} (target 1.8)`,
     );
+    for (const r of results)
+      console.log(
+        `  ${r.replicas} replica(s): CPU per series and tick ${r.replicaCpuMs.toFixed(2)} ms in the replica(s) (all threads), ` +
+          `${r.influxdCpuMs.toFixed(2)} ms in influxd: ${Math.round(60_000 / r.replicaCpuMs)} series per CPU-minute of replica`,
+      );
     for (const r of results)
       console.log(
         `  ${r.replicas} replica(s): Redis ${r.usecPerSeries.toFixed(1)} µs and ${r.callsPerSeries.toFixed(2)} commands per scored series; ` +
