@@ -9,7 +9,7 @@ import { DETECTOR_IDS } from '@tidemark/core';
 import { migrateQuery } from '../plugin/src/datasource/migrate';
 import { toScoreRequest } from '../plugin/src/datasource/request';
 import type { TidemarkQuery } from '../plugin/src/datasource/types';
-import { envSchema, loadConfig } from '../scorer/config';
+import { envSchema, loadConfig, loadInfluxConnection } from '../scorer/config';
 import { loadProvisionedDetectors } from '../scorer/continuous/provisioning';
 import { DEMO_METRICS } from '../scorer/feeder/metrics';
 import {
@@ -141,7 +141,11 @@ describe('data sources', () => {
       expect(route.url.startsWith('{{ .JsonData.scorerUrl }}')).toBe(true);
       expect(route.headers[0]!.content).toBe('Bearer {{ .SecureJsonData.token }}');
     }
-    expect(tidemark.jsonData).toEqual({ scorerUrl: expand('TIDEMARK_SCORER_URL') });
+    expect(tidemark.jsonData).toEqual({
+      scorerUrl: expand('TIDEMARK_SCORER_URL'),
+      influxVersion: `${expand('INFLUX_VERSION')}.x`,
+      influxOrg: expand('INFLUX_ORG'),
+    });
     expect(tidemark.secureJsonData).toEqual({ token: expand('TIDEMARK_TOKEN') });
   });
 });
@@ -462,6 +466,28 @@ describe('docker-compose.yml', () => {
   it("sets only variables the scorer's configuration knows", () => {
     const known = Object.keys(envSchema.shape);
     for (const variable of Object.keys(services.scorer!.environment!)) expect(known).toContain(variable);
+  });
+
+  it("tells the scorer, the feeder and Grafana's Tidemark data source the influxdb service's version", () => {
+    const influx = services.influxdb!;
+    const major = /^influxdb:(\d+)\./.exec(influx.image!)?.[1];
+    expect(major).toBe('2');
+    const secrets = { INFLUX_PASSWORD: 'a-password', INFLUX_USERNAME: 'a-user' };
+    for (const name of ['scorer', 'feeder']) {
+      const environment = services[name]!.environment!;
+      expect([name, environment.INFLUX_VERSION]).toEqual([name, major]);
+      const connection = loadInfluxConnection({ ...environment, ...secrets });
+      expect([name, connection.apiVersion]).toEqual([name, Number(major)]);
+    }
+    // Grafana expands ${NAME} in the provisioning file's values with its own environment.
+    const grafana = services.grafana!.environment!;
+    expect(grafana.INFLUX_VERSION).toBe(major);
+    expect(grafana.INFLUX_ORG).toBe(influx.environment!.DOCKER_INFLUXDB_INIT_ORG);
+    const tidemark = datasources.find((d) => d.type === ids.datasource)!;
+    const expanded = (value: unknown) =>
+      String(value).replace(/\$\{([A-Z][A-Z0-9_]*)\}/g, (_, name: string) => grafana[name] ?? '');
+    expect(expanded(tidemark.jsonData!.influxVersion)).toBe(`${major}.x`);
+    expect(expanded(tidemark.jsonData!.influxOrg)).toBe('tidemark');
   });
 
   it('takes every variable it expands from .env.example, and .env.example has nothing unused', () => {

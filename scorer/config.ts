@@ -113,8 +113,8 @@ export const envSchema = z.object({
 
 type Issue = { variable: string; message: string };
 
-/** Checks across variables, on the raw environment so they are reported with every other error. */
-function crossFieldIssues(env: Record<string, string | undefined>): Issue[] {
+/** How the InfluxDB credentials and version fit together, on the raw environment. */
+function influxIssues(env: Record<string, string | undefined>): Issue[] {
   const set = (name: string) => Boolean(env[name]);
   const issues: Issue[] = [];
   if (set('INFLUX_TOKEN') && (set('INFLUX_USERNAME') || set('INFLUX_PASSWORD'))) {
@@ -134,6 +134,13 @@ function crossFieldIssues(env: Record<string, string | undefined>): Issue[] {
     const missing = set('INFLUX_USERNAME') ? 'INFLUX_PASSWORD' : 'INFLUX_USERNAME';
     issues.push({ variable: missing, message: 'INFLUX_USERNAME and INFLUX_PASSWORD go together' });
   }
+  return issues;
+}
+
+/** Checks across variables, on the raw environment so they are reported with every other error. */
+function crossFieldIssues(env: Record<string, string | undefined>): Issue[] {
+  const set = (name: string) => Boolean(env[name]);
+  const issues: Issue[] = influxIssues(env);
   if (set('TLS_CERT_FILE') !== set('TLS_KEY_FILE')) {
     const missing = set('TLS_CERT_FILE') ? 'TLS_KEY_FILE' : 'TLS_CERT_FILE';
     issues.push({ variable: missing, message: 'TLS_CERT_FILE and TLS_KEY_FILE go together' });
@@ -199,21 +206,54 @@ export class ConfigError extends Error {
   }
 }
 
-function influxAuth(env: z.infer<typeof envSchema>): InfluxAuth | undefined {
-  if (env.INFLUX_TOKEN) return { token: env.INFLUX_TOKEN };
-  if (env.INFLUX_USERNAME && env.INFLUX_PASSWORD) {
-    return { username: env.INFLUX_USERNAME, password: env.INFLUX_PASSWORD };
-  }
-  return undefined;
+/** The variables that say which InfluxDB to reach and how (the demo feeder reads these alone). */
+const influxEnvSchema = envSchema.pick({
+  INFLUX_URL: true,
+  INFLUX_TOKEN: true,
+  INFLUX_USERNAME: true,
+  INFLUX_PASSWORD: true,
+  INFLUX_VERSION: true,
+  INFLUX_RETRIES: true,
+});
+
+export type InfluxConnection = Pick<Config['influx'], 'url' | 'auth' | 'apiVersion' | 'retries'>;
+
+function influxConnection(env: z.infer<typeof influxEnvSchema>): InfluxConnection {
+  const auth: InfluxAuth | undefined = env.INFLUX_TOKEN
+    ? { token: env.INFLUX_TOKEN }
+    : env.INFLUX_USERNAME && env.INFLUX_PASSWORD
+      ? { username: env.INFLUX_USERNAME, password: env.INFLUX_PASSWORD }
+      : undefined;
+  return {
+    url: env.INFLUX_URL,
+    auth,
+    apiVersion: env.INFLUX_VERSION
+      ? (Number(env.INFLUX_VERSION) as InfluxApiVersion)
+      : defaultApiVersion(auth),
+    retries: env.INFLUX_RETRIES,
+  };
+}
+
+const zodIssues = (error: z.ZodError | undefined): Issue[] =>
+  error?.issues.map((i) => ({ variable: issuePath(i.path), message: i.message })) ?? [];
+
+/**
+ * The InfluxDB connection alone, from the scorer's own variables and with the same checks, for the
+ * commands that only talk to InfluxDB (`tidemark feed`). Throws `ConfigError` like `loadConfig`.
+ */
+export function loadInfluxConnection(
+  env: Record<string, string | undefined> = process.env,
+): InfluxConnection {
+  const parsed = influxEnvSchema.safeParse(env);
+  const issues = [...zodIssues(parsed.error), ...influxIssues(env)];
+  if (!parsed.success || issues.length > 0) throw new ConfigError(issues);
+  return influxConnection(parsed.data);
 }
 
 /** Parses the environment; throws `ConfigError` listing every bad variable (never their values). */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const parsed = envSchema.safeParse(env);
-  const issues = [
-    ...(parsed.error?.issues.map((i) => ({ variable: issuePath(i.path), message: i.message })) ?? []),
-    ...crossFieldIssues(env),
-  ];
+  const issues = [...zodIssues(parsed.error), ...crossFieldIssues(env)];
   if (!parsed.success || issues.length > 0) throw new ConfigError(issues);
   const e = parsed.data;
   return {
@@ -223,14 +263,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       tls: e.TLS_CERT_FILE && e.TLS_KEY_FILE ? { certFile: e.TLS_CERT_FILE, keyFile: e.TLS_KEY_FILE } : null,
     },
     influx: {
-      url: e.INFLUX_URL,
-      auth: influxAuth(e),
-      apiVersion: e.INFLUX_VERSION
-        ? (Number(e.INFLUX_VERSION) as InfluxApiVersion)
-        : defaultApiVersion(influxAuth(e)),
+      ...influxConnection(e),
       database: e.INFLUX_DATABASE ?? null,
       timeoutMs: e.QUERY_TIMEOUT_MS,
-      retries: e.INFLUX_RETRIES,
       gzip: e.INFLUX_GZIP,
       readParts: e.INFLUX_READ_PARTS,
     },

@@ -3,6 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InfluxClient } from '../influx';
+import { type InfluxRecorder, startInfluxRecorder } from '../test/influx-recorder';
 import { useInfluxd } from '../test/influxd';
 import { influxFromEnv, parseFeedArgs, parseUntil } from './feed-command';
 
@@ -209,5 +210,45 @@ describe('tidemark feed with write-only credentials (real influxd, auth on)', ()
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('tidemark feed and INFLUX_VERSION (child process, a recording server as InfluxDB 3.x)', () => {
+  // Only influxd 1.x installs here: the requests are held against InfluxDB 3's documented v1 API
+  // (GET /query with q in the URL, Authorization: Bearer), as scorer/influx/api-versions.test.ts does.
+  let influx: InfluxRecorder;
+  beforeAll(async () => {
+    influx = await startInfluxRecorder();
+  });
+  afterAll(() => influx.close());
+
+  it('calls InfluxDB 3.x as the scorer does: GET /query and Bearer on every request', async () => {
+    const token = 'influx3-database-token-0123456789';
+    const result = await run(['--history=10m', '--history-anomaly-every=0', '--step=1m', '--until=now'], {
+      INFLUX_URL: influx.url,
+      INFLUX_VERSION: '3',
+      INFLUX_TOKEN: token,
+    });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const queries = influx.recorded.filter((r) => r.path === '/query');
+    const writes = influx.recorded.filter((r) => r.path === '/write');
+    expect(queries.length).toBeGreaterThan(0); // where the last run stopped
+    expect(writes.length).toBeGreaterThan(0);
+    for (const query of queries) {
+      expect(query).toMatchObject({ method: 'GET', params: { db: 'tidemark' }, body: '' });
+      expect(query.params.q).toMatch(/^SELECT /);
+    }
+    for (const request of influx.recorded) expect(request.headers.authorization).toBe(`Bearer ${token}`);
+  });
+
+  it('refuses a token with INFLUX_VERSION=1, as the scorer does (exit 2)', async () => {
+    const result = await run(['--until=now'], {
+      INFLUX_URL: influx.url,
+      INFLUX_VERSION: '1',
+      INFLUX_TOKEN: 't',
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/INFLUX_VERSION: InfluxDB 1.x has no tokens/);
   });
 });

@@ -2,8 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { parseDuration } from '@tidemark/core';
 import { UsageError } from '../cli/exit-codes';
-import { ConfigError, envSchema } from '../config';
-import { issuePath } from '../http/problem';
+import { ConfigError, loadInfluxConnection } from '../config';
 import { InfluxClient, InfluxError, quoteIdentifier } from '../influx';
 import { createLogger } from '../log';
 import type { Anomaly } from './anomalies';
@@ -19,8 +18,9 @@ point an earlier run wrote), then writes live, and injects labelled anomalies on
 (spike, level shift, slow drift, flatline in turn), logging each one and writing a label point to
 the measurement tidemark_demo_injected. The same seed always gives the same series.
 
-InfluxDB comes from the environment, as for "tidemark serve": INFLUX_URL, and INFLUX_TOKEN
-(2.x/3.x) or INFLUX_USERNAME and INFLUX_PASSWORD (1.x).
+InfluxDB comes from the environment, as for "tidemark serve": INFLUX_URL, INFLUX_TOKEN (2.x/3.x)
+or INFLUX_USERNAME and INFLUX_PASSWORD (1.x), and INFLUX_VERSION (1, 2 or 3: how the v1 API is
+called; default 2 with a token, else 1).
 
 Options:
   --database NAME         database (1.x) or DBRP-mapped database (2.x/3.x) (default: tidemark)
@@ -151,36 +151,10 @@ export function parseFeedArgs(argv: string[], now = Date.now()): FeedSettings | 
   return settings;
 }
 
-/** The InfluxDB connection, from the same variables the scorer reads. */
+/** The InfluxDB connection, from the same variables (INFLUX_VERSION too) and checks as the scorer's. */
 export function influxFromEnv(env: Record<string, string | undefined> = process.env): InfluxClient {
-  const schema = envSchema.pick({
-    INFLUX_URL: true,
-    INFLUX_TOKEN: true,
-    INFLUX_USERNAME: true,
-    INFLUX_PASSWORD: true,
-    INFLUX_RETRIES: true,
-  });
-  const parsed = schema.safeParse(env);
-  if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((i) => ({ variable: issuePath(i.path), message: i.message })),
-    );
-  }
-  const e = parsed.data;
-  if (e.INFLUX_TOKEN && (e.INFLUX_USERNAME || e.INFLUX_PASSWORD)) {
-    throw new ConfigError([
-      {
-        variable: 'INFLUX_TOKEN',
-        message: 'set either INFLUX_TOKEN or INFLUX_USERNAME and INFLUX_PASSWORD, not both',
-      },
-    ]);
-  }
-  const auth = e.INFLUX_TOKEN
-    ? { token: e.INFLUX_TOKEN }
-    : e.INFLUX_USERNAME && e.INFLUX_PASSWORD
-      ? { username: e.INFLUX_USERNAME, password: e.INFLUX_PASSWORD }
-      : undefined;
-  return new InfluxClient({ url: e.INFLUX_URL, retries: e.INFLUX_RETRIES, ...(auth ? { auth } : {}) });
+  const { url, auth, apiVersion, retries } = loadInfluxConnection(env);
+  return new InfluxClient({ url, apiVersion, retries, ...(auth ? { auth } : {}) });
 }
 
 const isoMinute = (time: number) => new Date(time).toISOString().slice(0, 19).replace('T', ' ');

@@ -1,7 +1,7 @@
 /**
  * What the scorer sends to each InfluxDB version, checked on a real local HTTP server that records
- * every request. Only influxd 1.x can be installed here, so the expectations are InfluxDB's
- * documented v1-compatible API, per version:
+ * every request (scorer/test/influx-recorder.ts). Only influxd 1.x can be installed here, so the
+ * expectations are InfluxDB's documented v1-compatible API, per version:
  * - 1.x (docs.influxdata.com/influxdb/v1/tools/api/): `POST /query`, `db`/`rp`/`epoch` in the
  *   query string, `q` in an `application/x-www-form-urlencoded` body; `Authorization: Basic`.
  * - 2.x (docs.influxdata.com/influxdb/v2/api-guide/influxdb-1x/query/): the same `/query`, `db`
@@ -11,55 +11,23 @@
  *   `Authorization: Bearer <database token>`.
  * `/write` is the v1 write API on all three: `POST /write?db=&precision=ms`, same authorization.
  */
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { loadConfig } from '../config';
 import { influxClientOptions } from '../services';
+import { type InfluxRecorder, startInfluxRecorder } from '../test/influx-recorder';
 import { InfluxClient } from './client';
 import { readSeries } from './series-query';
 
-interface Recorded {
-  method: string;
-  path: string;
-  params: Record<string, string>;
-  headers: IncomingHttpHeaders;
-  body: string;
-}
-
-let server: Server;
+let influx: InfluxRecorder;
 let url: string;
-const recorded: Recorded[] = [];
+let recorded: InfluxRecorder['recorded'];
 
 beforeAll(async () => {
-  server = createServer((request, response) => {
-    let body = '';
-    request.on('data', (chunk: Buffer) => {
-      body += chunk.toString('utf8');
-    });
-    request.on('end', () => {
-      const parsed = new URL(request.url ?? '/', 'http://recorder');
-      recorded.push({
-        method: request.method ?? '',
-        path: parsed.pathname,
-        params: Object.fromEntries(parsed.searchParams),
-        headers: request.headers,
-        body,
-      });
-      if (parsed.pathname === '/write') return response.writeHead(204).end();
-      response.writeHead(200, { 'content-type': 'application/json' });
-      response.end(
-        JSON.stringify({
-          results: [
-            { statement_id: 0, series: [{ name: 'cpu', columns: ['time', 'mean'], values: [[0, 1.5]] }] },
-          ],
-        }),
-      );
-    });
+  influx = await startInfluxRecorder({
+    results: [{ statement_id: 0, series: [{ name: 'cpu', columns: ['time', 'mean'], values: [[0, 1.5]] }] }],
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  ({ url, recorded } = influx);
 });
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+afterAll(() => influx.close());
 beforeEach(() => {
   recorded.length = 0;
 });
