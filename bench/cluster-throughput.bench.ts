@@ -157,7 +157,7 @@ async function main() {
     const results: Array<{
       replicas: number;
       perMinute: number;
-      /** CPU ms per series and tick: the replicas' (all their threads) and influxd's. */
+      /** CPU ms per series scored (per point written: runs of later ticks too), the replicas' and influxd's. */
       replicaCpuMs: number;
       influxdCpuMs: number;
       usecPerSeries: number;
@@ -204,8 +204,8 @@ async function main() {
       results.push({
         replicas: count,
         perMinute,
-        replicaCpuMs: (cpuUsed.slice(0, -1).reduce((sum, c) => sum + c, 0) * 1000) / (SERIES * PASSES),
-        influxdCpuMs: (cpuUsed.at(-1)! * 1000) / (SERIES * PASSES),
+        replicaCpuMs: (cpuUsed.slice(0, -1).reduce((sum, c) => sum + c, 0) * 1000) / series,
+        influxdCpuMs: (cpuUsed.at(-1)! * 1000) / series,
         usecPerSeries: (after.usec - before.usec) / series,
         callsPerSeries: (after.calls - before.calls) / series,
       });
@@ -233,7 +233,7 @@ async function main() {
     );
     for (const r of results)
       console.log(
-        `  ${r.replicas} replica(s): CPU per series and tick ${r.replicaCpuMs.toFixed(2)} ms in the replica(s) (all threads), ` +
+        `  ${r.replicas} replica(s): CPU per scored series ${r.replicaCpuMs.toFixed(2)} ms in the replica(s) (all threads), ` +
           `${r.influxdCpuMs.toFixed(2)} ms in influxd: ${Math.round(60_000 / r.replicaCpuMs)} series per CPU-minute of replica`,
       );
     for (const r of results)
