@@ -121,6 +121,7 @@ export async function createServices(
     provisioned,
     defaultDatabase: config.influx.database,
     legacyOrgId: config.auth.defaultOrgId,
+    maxSeries: config.limits.maxSeries,
     ...(overrides.now ? { now: overrides.now } : {}),
     ...(redis && config.cluster
       ? {

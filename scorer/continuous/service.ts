@@ -16,6 +16,7 @@ import { escapeKey, escapeMeasurement, LineProtocolError } from '../influx';
 import type { Logger } from '../log';
 import type { Metrics } from '../metrics';
 import type { ScoringService } from '../scoring/score-service';
+import { checkSeriesLimit } from '../scoring/series-limit';
 import type { Steering } from '../steering/steering';
 import { type JsonCollection, KeyedMutex, type StateStore } from '../store';
 import type { DetectorQueue, PartitionJob } from './detector-queue';
@@ -51,6 +52,11 @@ export interface DetectorServiceOptions {
   cluster?: DetectorDistribution;
   /** A detector's marks and maintenance windows, loaded at the start of each run. */
   steering?: (orgId: number, detectorId: string) => Promise<Steering | null>;
+  /**
+   * MAX_SERIES: a detector whose query matches more series over its backfill is refused when it
+   * is created or its query changes. Scaled out, each partition's run is held to it instead.
+   */
+  maxSeries?: number;
 }
 
 export interface DetectorDistribution {
@@ -188,6 +194,15 @@ export class DetectorService {
     this.options.access.client(orgId, outputDatabase(input, this.options.defaultDatabase));
   }
 
+  private async checkSeries(orgId: number, input: ContinuousDetectorInput): Promise<void> {
+    const { maxSeries, cluster, access } = this.options;
+    if (maxSeries === undefined || cluster) return;
+    const { query, maxBackfill } = continuousDetectorInputSchema.parse(input);
+    const now = this.now();
+    const range = { from: now - parseDuration(maxBackfill), to: now };
+    await checkSeriesLimit(access.client(orgId, query.database), query, range, maxSeries);
+  }
+
   private provisionedIn(orgId: number): ContinuousDetectorDefinition[] {
     return this.options.provisioned.filter((p) => p.orgId === orgId).map((p) => p.definition);
   }
@@ -236,6 +251,7 @@ export class DetectorService {
     if (this.isProvisioned(orgId, input.id)) throw readOnly(input.id);
     checkWritable(input);
     this.checkAccess(orgId, input);
+    await this.checkSeries(orgId, input);
     return this.lifecycle.run(`${orgId}/${input.id}`, () => this.createUnlocked(orgId, input));
   }
 
@@ -259,7 +275,15 @@ export class DetectorService {
     checkWritable(input);
     this.checkAccess(orgId, input);
     return this.lifecycle.run(`${orgId}/${id}`, async () => {
-      if (!(await this.definitions.get(orgId, id))) throw notFound(id);
+      const current = await this.definitions.get(orgId, id);
+      if (!current) throw notFound(id);
+      const parsed = continuousDetectorInputSchema.parse(input);
+      // Pausing or renaming never needs InfluxDB; a new query or backfill is checked again.
+      if (
+        JSON.stringify([current.query, current.maxBackfill]) !==
+        JSON.stringify([parsed.query, parsed.maxBackfill])
+      )
+        await this.checkSeries(orgId, parsed);
       const definition = await this.definitions.put(orgId, id, input);
       await this.schedule(orgId, definition);
       return this.describe(orgId, definition);

@@ -31,6 +31,7 @@ import { joinSegments, uniqueNotices } from './join-segments';
 import { ModelCache } from './model-cache';
 import type { ReadCache } from './read-cache';
 import { queryKey, seriesKey, seriesName } from './series-identity';
+import { tooManySeries } from './series-limit';
 
 export interface ScoringLimits {
   maxPoints: number;
@@ -374,9 +375,7 @@ export function createScoringService(deps: ScoringDeps): ScoringService {
         });
       }
       if (read.length > deps.limits.maxSeries) {
-        throw limitProblem(
-          `The query returns ${read.length} series, more than MAX_SERIES (${deps.limits.maxSeries}). Add tag filters or group by fewer tags.`,
-        );
+        throw tooManySeries(read.length, deps.limits.maxSeries);
       }
       // History the read did not reach back to (no fit kept for some series): one read per anchor.
       const extraHistory = new Map<number, Promise<Map<string, Points>>>();

@@ -9,6 +9,7 @@ import type { Metrics } from '../metrics';
 import type { Engine } from '../scoring/engine-pool';
 import { checkGroupByKeys } from '../scoring/explain-empty';
 import { queryKey, seriesName } from '../scoring/series-identity';
+import { checkSeriesLimit, tooManySeries } from '../scoring/series-limit';
 import type { StateStore } from '../store';
 import { saveSeriesModel } from './save-model';
 import type { QueuedTraining, TrainingQueue } from './training-queue';
@@ -136,13 +137,14 @@ export class Trainer {
         detail: 'The scorer is shutting down; retry in a moment.',
       });
     if (!(await this.hasRoom(whenBusy))) return null;
-    this.options.access.client(orgId, request.query.database); // refused now, not as a failed job
+    const influx = this.options.access.client(orgId, request.query.database); // refused now, not as a failed job
     const rangePoints = Math.ceil((request.range.to - request.range.from) / request.intervalMs);
     if (rangePoints > this.options.maxPoints) {
       throw limitProblem(
         `The training range holds ${rangePoints} intervals per series, more than MAX_POINTS (${this.options.maxPoints}). Use a larger interval or a shorter range.`,
       );
     }
+    await checkSeriesLimit(influx, request.query, request.range, this.options.maxSeries);
     const id = newJobId();
     const job = await this.jobs.put(orgId, id, {
       id,
@@ -392,11 +394,8 @@ export class Trainer {
   }
 
   private checkLimits(seriesCount: number, maxSeriesPoints: number): void {
-    if (seriesCount > this.options.maxSeries) {
-      throw limitProblem(
-        `The query returns ${seriesCount} series, more than MAX_SERIES (${this.options.maxSeries}).`,
-      );
-    }
+    // Checked at submission too; the data may have grown since.
+    if (seriesCount > this.options.maxSeries) throw tooManySeries(seriesCount, this.options.maxSeries);
     if (maxSeriesPoints > this.options.maxPoints) {
       throw limitProblem(
         `A series has ${maxSeriesPoints} points in the training range, more than MAX_POINTS (${this.options.maxPoints}). Use a larger interval or a shorter range.`,
