@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { continuousDetectorInputSchema } from './detectors-api';
 import { maintenancePeriodSchema } from './maintenance';
-import { jobStatusSchema } from './models';
+import { jobStateShape } from './models';
 import { timeRangeSchema } from './requests';
 import { regionSchema, scoredSeriesSchema } from './series';
 
@@ -80,14 +80,7 @@ export type BacktestResult = z.infer<typeof backtestResultSchema>;
 export const backtestSchema = z.object({
   id: z.string(),
   kind: z.literal('backtest'),
-  status: jobStatusSchema,
-  /** 0–1. */
-  progress: z.number().min(0).max(1),
-  message: z.string(),
-  createdAt: z.number(),
-  startedAt: z.number().nullable(),
-  finishedAt: z.number().nullable(),
-  createdBy: z.string().nullable(),
+  ...jobStateShape,
   /** Set by `POST /api/v1/backtests/:id/cancel`; the run stops before its next chunk. */
   cancelRequested: z.boolean(),
   request: backtestRequestSchema,

@@ -29,10 +29,8 @@ export const JOB_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancel
 export const jobStatusSchema = z.enum(JOB_STATUSES);
 export type JobStatus = z.infer<typeof jobStatusSchema>;
 
-/** A training job (`GET /api/v1/jobs/:id`). Times are epoch ms. */
-export const jobSchema = z.object({
-  id: z.string(),
-  kind: z.literal('train'),
+/** What every job (training, backtest) says of its state and who started it when. Times are epoch ms. */
+export const jobStateShape = {
   status: jobStatusSchema,
   /** 0–1. */
   progress: z.number().min(0).max(1),
@@ -43,6 +41,13 @@ export const jobSchema = z.object({
   finishedAt: z.number().nullable(),
   /** Grafana identity (`user:1`) of whoever started it, when known. */
   createdBy: z.string().nullable(),
+};
+
+/** A training job (`GET /api/v1/jobs/:id`). */
+export const jobSchema = z.object({
+  id: z.string(),
+  kind: z.literal('train'),
+  ...jobStateShape,
   /** Ids of the models it stored. */
   models: z.array(z.string()),
   request: trainRequestSchema,
