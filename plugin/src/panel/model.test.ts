@@ -1,7 +1,7 @@
 import { createDataFrame, FieldType } from '@grafana/data';
 import { framesFromResponse } from '../datasource/frames';
 import { scoredSeries, scoreResponse } from '../test/scoreResponse';
-import { alignColumn, anomalyFlags, joinTimes, regionAt, seriesFromFrames } from './model';
+import { alignColumn, anomalyFlags, flaggedNear, joinTimes, regionAt, seriesFromFrames } from './model';
 
 describe('seriesFromFrames', () => {
   it('reads a banded series from a Tidemark frame', () => {
@@ -70,5 +70,30 @@ describe('alignment', () => {
     const region = series!.regions[0]!;
     expect(regionAt(series!, region.start)).toBe(region);
     expect(regionAt(series!, region.start - 60_000)).toBeUndefined();
+  });
+});
+
+describe('flaggedNear', () => {
+  // Ten points a minute apart, the one at minute 6 flagged (a one-point anomaly).
+  const time = Array.from({ length: 10 }, (_, i) => i * 60_000);
+  const [series] = seriesFromFrames([
+    createDataFrame({
+      name: 'cpu',
+      fields: [
+        { name: 'time', type: FieldType.time, values: time },
+        { name: 'value', type: FieldType.number, values: time.map((_, i) => (i === 6 ? 90 : 10)) },
+        { name: 'anomaly', type: FieldType.boolean, values: time.map((_, i) => i === 6) },
+      ],
+    }),
+  ]);
+
+  it('moves the cursor onto a flagged point under it, where points are denser than pixels', () => {
+    expect(flaggedNear([series!], time, 5, 4 * 60_000, 7 * 60_000)).toBe(6);
+    expect(flaggedNear([series!], time, 8, 5 * 60_000, 9 * 60_000)).toBe(6);
+  });
+
+  it('keeps the cursor where it is when nothing flagged lies under it', () => {
+    expect(flaggedNear([series!], time, 3, 2 * 60_000, 4 * 60_000)).toBe(3);
+    expect(flaggedNear([series!], time, 9, 8 * 60_000, 20 * 60_000)).toBe(9);
   });
 });

@@ -110,6 +110,40 @@ export function anomalyFlags(series: PanelSeries, threshold = series.threshold):
   return series.time.map(() => false);
 }
 
+/**
+ * The index into `times` to show for a cursor at `times[idx]`: the flagged point of any of the
+ * series nearest to it with a time in `[from, to]` (what lies under the cursor), else `idx`.
+ */
+export function flaggedNear(
+  series: PanelSeries[],
+  times: number[],
+  idx: number,
+  from: number,
+  to: number,
+  threshold?: number,
+): number {
+  const flags = series.map((s) => ({ s, flags: anomalyFlags(s, threshold ?? s.threshold) }));
+  const flagged = (i: number) =>
+    flags.some(({ s, flags }) => {
+      const at = s.time.indexOf(times[i]!);
+      return at >= 0 && flags[at] === true;
+    });
+  for (let step = 0; ; step++) {
+    const left = idx - step;
+    const right = idx + step;
+    const leftIn = left >= 0 && times[left]! >= from;
+    const rightIn = right < times.length && times[right]! <= to;
+    if (!leftIn && !rightIn) return idx;
+    const leftFlagged = leftIn && flagged(left);
+    const rightFlagged = rightIn && flagged(right);
+    if (leftFlagged && rightFlagged) {
+      return times[idx]! - times[left]! <= times[right]! - times[idx]! ? left : right;
+    }
+    if (leftFlagged) return left;
+    if (rightFlagged) return right;
+  }
+}
+
 /** All timestamps of all series, sorted and unique: uPlot draws every series against one x array. */
 export function joinTimes(series: PanelSeries[]): number[] {
   if (series.length === 1) return series[0]!.time;

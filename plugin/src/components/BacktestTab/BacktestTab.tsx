@@ -163,6 +163,7 @@ export function BacktestTab({ datasource, permissions, state, action }: TabProps
             sensitivity={sensitivities[i]!}
             drawn={drawn.series}
             detector={detector}
+            datasourceUid={datasource.uid}
             canEdit={permissions.canEdit}
             onAdopt={(sensitivity) =>
               detector &&
@@ -185,6 +186,7 @@ function BacktestColumn({
   sensitivity,
   drawn,
   detector,
+  datasourceUid,
   canEdit,
   onAdopt,
 }: {
@@ -193,6 +195,7 @@ function BacktestColumn({
   sensitivity: Sensitivity;
   drawn?: ScoredSeries[];
   detector?: ContinuousDetector;
+  datasourceUid: string;
   canEdit: boolean;
   onAdopt: (sensitivity: Sensitivity) => void;
 }) {
@@ -267,7 +270,9 @@ function BacktestColumn({
               series={backtestSeries(drawn, result)}
               height={300}
               id={9100 + index}
-              options={{ showScore: false }}
+              // A click pins a point's tooltip; an Editor marks a flagged region not an anomaly there.
+              options={{ showScore: false, markDetector: detector?.id ?? '' }}
+              datasourceUid={datasourceUid}
             />
           )}
           {canEdit && detector && !detector.provisioned && (

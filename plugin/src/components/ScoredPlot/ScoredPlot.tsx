@@ -20,6 +20,11 @@ interface Props {
   id: number;
   title?: string;
   options?: Partial<BandsOptions>;
+  /**
+   * The Tidemark data source the series came from: with `options.markDetector` set, an Editor
+   * marks from the pinned tooltip through its proxy routes, as in a dashboard panel.
+   */
+  datasourceUid?: string;
 }
 
 const noop = () => {};
@@ -28,7 +33,7 @@ const noop = () => {};
  * Scored series drawn by the bands panel itself, so the app page and dashboards draw the same way;
  * as wide as its container.
  */
-export function ScoredPlot({ series, height, id, title = '', options }: Props) {
+export function ScoredPlot({ series, height, id, title = '', options, datasourceUid }: Props) {
   const theme = useTheme2();
   const [ref, { width: measured }] = useElementSize();
   const width = Math.floor(measured);
@@ -43,7 +48,15 @@ export function ScoredPlot({ series, height, id, title = '', options }: Props) {
     const timeRange: TimeRange = getDefaultTimeRange();
     return {
       id,
-      data: { series: frames, state: LoadingState.Done, timeRange },
+      data: {
+        series: frames,
+        state: LoadingState.Done,
+        timeRange,
+        // As Grafana passes it to a panel: the request whose targets name the data source.
+        request: datasourceUid
+          ? { targets: [{ refId: 'A', datasource: { uid: datasourceUid } }] }
+          : undefined,
+      },
       timeRange,
       timeZone: 'browser',
       options: { ...DEFAULT_OPTIONS, ...options },
@@ -58,6 +71,6 @@ export function ScoredPlot({ series, height, id, title = '', options }: Props) {
       onChangeTimeRange: noop,
       replaceVariables: (value: string) => value,
     } as unknown as PanelProps<BandsOptions>;
-  }, [series, width, height, id, title, options, theme]);
+  }, [series, width, height, id, title, options, theme, datasourceUid]);
   return <div ref={ref}>{width > 0 && <BandsPanel {...props} />}</div>;
 }

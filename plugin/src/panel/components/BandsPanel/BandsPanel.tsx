@@ -5,7 +5,7 @@ import React, { useMemo, useRef, useState } from 'react';
 import { TEST_IDS } from '../../../constants/tests';
 import { ScorerClient } from '../../../datasource/api';
 import { currentPermissions } from '../../../roles';
-import { seriesFromFrames } from '../../model';
+import { flaggedNear, seriesFromFrames } from '../../model';
 import { plotColors } from '../../plot/colors';
 import { buildMainPlot, buildScorePlot, type PlotInput } from '../../plot/config';
 import type { BandsOptions } from '../../types';
@@ -24,6 +24,9 @@ interface CursorState {
   left: number;
   top: number;
 }
+
+/** Half the anomaly marker's size (9 px, plot/config.ts): how near a flagged point the cursor snaps. */
+const MARKER_RADIUS = 5;
 
 /**
  * The scorer client marks go through: the panel's Tidemark data source (its proxy routes), when
@@ -120,9 +123,26 @@ export function BandsPanel({
     );
   }
 
-  const onCursor = (idx: number | null, left: number, top: number) =>
-    setCursor(idx === null || left < 0 ? null : { idx, left, top });
   const times = plots.main.data[0] as number[];
+  // Where points are denser than pixels, the cursor snaps to a flagged point under it (within the
+  // anomaly marker's radius), so a one-point anomaly can be hovered, pinned and marked.
+  const onCursor = (idx: number | null, left: number, top: number, timeAt: (left: number) => number) =>
+    setCursor(
+      idx === null || left < 0
+        ? null
+        : {
+            idx: flaggedNear(
+              visible,
+              times,
+              idx,
+              timeAt(left - MARKER_RADIUS),
+              timeAt(left + MARKER_RADIUS),
+              options.threshold,
+            ),
+            left,
+            top,
+          },
+    );
   // A click (not the end of a drag-to-zoom) pins the tooltip where the cursor is, or unpins it.
   const onPress = (event: React.MouseEvent) => {
     pressedAt.current = { x: event.clientX, y: event.clientY };

@@ -5,8 +5,11 @@ interface Props {
   opts: Options;
   data: AlignedData;
   testId?: string;
-  /** Reports the cursor: the index into the x values (or null when it leaves) and its position in px. */
-  onCursor?: (idx: number | null, left: number, top: number) => void;
+  /**
+   * Reports the cursor: the index into the x values (or null when it leaves), its position in px,
+   * and the x value (time) at a position in px.
+   */
+  onCursor?: (idx: number | null, left: number, top: number, timeAt: (left: number) => number) => void;
   className?: string;
 }
 
@@ -25,7 +28,10 @@ export function UPlotChart({ opts, data, testId, onCursor, className }: Props) {
         ...opts.hooks,
         setCursor: [
           ...(opts.hooks?.setCursor ?? []),
-          (u) => cursorCallback.current?.(u.cursor.idx ?? null, u.cursor.left ?? -1, u.cursor.top ?? -1),
+          (u) =>
+            cursorCallback.current?.(u.cursor.idx ?? null, u.cursor.left ?? -1, u.cursor.top ?? -1, (left) =>
+              u.posToVal(left, 'x'),
+            ),
         ],
       },
     };

@@ -48,6 +48,41 @@ describe('markAt', () => {
     expect(markAt(series!, 0, undefined, 'cpu-watch')).toMatchObject({ kind: 'missed', from: 0, to: 59_999 });
   });
 
+  it('marks the finer region a coarser drawn step holds (a backtest drawn at a longer step)', () => {
+    const [coarse] = seriesFromFrames([
+      createDataFrame({
+        name: 'cpu usage_user {host=web-1}',
+        fields: [
+          { name: 'time', type: FieldType.time, values: [0, 120_000, 240_000] },
+          { name: 'value', type: FieldType.number, values: [1, 9, 1] },
+          { name: 'anomaly', type: FieldType.boolean, values: [false, true, false] },
+        ],
+        meta: {
+          custom: {
+            tidemark: {
+              threshold: 70,
+              regions: [
+                {
+                  start: 180_000,
+                  end: 180_000,
+                  peakTime: 180_000,
+                  peakScore: 90,
+                  detector: 'robust',
+                  explanation: '',
+                },
+              ],
+            },
+          },
+        },
+      }),
+    ]);
+    expect(markAt(coarse!, 120_000, undefined, 'cpu-watch')).toMatchObject({
+      kind: 'not-anomaly',
+      from: 180_000,
+      to: 180_000,
+    });
+  });
+
   it('offers nothing where there is no value', () => {
     expect(markAt(series!, 180_000, undefined, 'cpu-watch')).toBeNull();
   });

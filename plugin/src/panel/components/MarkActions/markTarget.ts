@@ -14,8 +14,12 @@ export function markAt(
   const i = series.time.indexOf(time);
   if (i < 0 || series.value[i] === null) return null;
   const flagged = anomalyFlags(series, threshold ?? series.threshold)[i] ?? false;
+  const next = series.time[i + 1];
   if (flagged) {
-    const region = regionAt(series, time);
+    // A drawn point can stand for a step holding a finer region (a backtest drawn coarser than
+    // the detector's interval): the region touching [time, next) then.
+    const region =
+      regionAt(series, time) ?? series.regions.find((r) => r.start < (next ?? time + 1) && r.end >= time);
     return {
       detector,
       series: series.title,
@@ -24,7 +28,6 @@ export function markAt(
       to: region?.end ?? time,
     };
   }
-  const next = series.time[i + 1];
   return {
     detector,
     series: series.title,
