@@ -12,6 +12,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_DETECTOR, type DetectorId } from '@tidemark/core';
+import { membersOf } from '@tidemark/core/engine';
 import { type Corpus, developmentCorpora, folderOf } from './quality/corpora';
 import { type EventResult, eventScore, falseAlarmRate } from './quality/events';
 import { type NabResult, nabScore } from './quality/nab';
@@ -23,7 +24,8 @@ const USAGE = `Usage: npm run eval -- [options]
 
 Scores every development corpus causally and writes docs/quality.md.
 
-  --detectors LIST  detectors to run (default ensemble,robust,isolation-forest)
+  --detectors LIST  detectors to run (default ensemble,robust,isolation-forest,pattern); the
+                    ensemble's members come from the ensemble's run (the same numbers as alone)
   --corpora LIST    nab, mscloud, kpi (default: all)
   --in-process      score in worker processes instead of one CLI process per file (same numbers, faster)
   --jobs N          files scored at once (default 2)
@@ -31,13 +33,14 @@ Scores every development corpus causally and writes docs/quality.md.
   --shared DIR      where nab-dev, ops-dev and tools are (default ../shared)
   --no-docs         print the figures only
   --report DIR      rewrite docs/quality.md from the results kept in DIR (--keep), scoring nothing`;
-export const EVAL_DETECTORS: DetectorId[] = ['ensemble', 'robust', 'isolation-forest'];
+export const EVAL_DETECTORS: DetectorId[] = ['ensemble', 'robust', 'isolation-forest', 'pattern'];
 
 export interface CorpusRun {
   corpus: Corpus;
   detector: DetectorId;
   nab: NabResult;
   events: EventResult;
+  /** Summed over files; NaN for a member read from the ensemble's run. */
   seconds: number;
 }
 
@@ -74,14 +77,22 @@ async function main() {
   const workDir = values.keep ?? mkdtempSync(join(tmpdir(), 'tidemark-eval-'));
   const started = Date.now();
   const runs: CorpusRun[] = [];
-  for (const detector of detectors) {
+  const ensembleMembers = detectors.includes('ensemble')
+    ? membersOf('ensemble').map((m) => m.entry.id as DetectorId)
+    : [];
+  const fromEnsemble = detectors.filter((d) => ensembleMembers.includes(d));
+  for (const detector of detectors.filter((d) => !fromEnsemble.includes(d))) {
     const seconds = new Map<string, number>();
+    const output = (d: DetectorId, corpus: Corpus, file: string) => join(workDir, d, corpus.id, file);
     const jobs = corpora.flatMap((corpus) =>
       corpus.files.map((file) => ({
         input: join(corpus.dataDir, file),
-        output: join(workDir, detector, corpus.id, file),
+        output: output(detector, corpus, file),
         detector,
         corpus: corpus.id,
+        ...(detector === 'ensemble' && fromEnsemble.length > 0
+          ? { memberOutputs: Object.fromEntries(fromEnsemble.map((d) => [d, output(d, corpus, file)])) }
+          : {}),
       })),
     );
     await scoreFiles(jobs, {
@@ -89,12 +100,15 @@ async function main() {
       inProcess: values['in-process']!,
       onDone: (job, s) => seconds.set(job.corpus, (seconds.get(job.corpus) ?? 0) + s),
     });
-    for (const corpus of corpora) {
-      const dir = join(workDir, detector, corpus.id);
-      const [nab, events] = await Promise.all([nabScore(corpus, dir), eventScore(corpus, dir)]);
-      const result = { corpus, detector, nab, events, seconds: seconds.get(corpus.id) ?? 0 };
-      runs.push(result);
-      process.stdout.write(`${summaryLine(result)}\n`);
+    for (const scored of detector === 'ensemble' ? [detector, ...fromEnsemble] : [detector]) {
+      for (const corpus of corpora) {
+        const dir = join(workDir, scored, corpus.id);
+        const [nab, events] = await Promise.all([nabScore(corpus, dir), eventScore(corpus, dir)]);
+        const time = scored === detector ? (seconds.get(corpus.id) ?? 0) : Number.NaN;
+        const result = { corpus, detector: scored, nab, events, seconds: time };
+        runs.push(result);
+        process.stdout.write(`${summaryLine(result)}\n`);
+      }
     }
   }
   const folders = await folderScores(runs, workDir);
@@ -136,7 +150,7 @@ function summaryLine(r: CorpusRun): string {
     `${r.detector.padEnd(17)} ${r.corpus.id.padEnd(8)}`,
     `std ${s.standard.toFixed(1).padStart(5)} lowFP ${s.reward_low_FP_rate.toFixed(1).padStart(6)} lowFN ${s.reward_low_FN_rate.toFixed(1).padStart(5)}`,
     `| P ${e.precision.toFixed(2)} R ${e.recall.toFixed(2)} found ${e.found}/${e.windows} FA ${e.falseAlarms} (${falseAlarmRate(e).toFixed(2)}/1k)`,
-    `| ${r.seconds.toFixed(0)} s`,
+    Number.isNaN(r.seconds) ? '| in the ensemble run' : `| ${r.seconds.toFixed(0)} s`,
   ].join(' ');
 }
 

@@ -30,6 +30,9 @@ export interface ReportInfo {
 }
 
 const fmt = (n: number, digits = 1) => n.toFixed(digits);
+/** A member read from the ensemble's run has no time of its own (NaN, or null once saved as JSON). */
+const secondsCell = (seconds: number | null) =>
+  typeof seconds === 'number' && Number.isFinite(seconds) ? fmt(seconds, 0) : 'in the ensemble run';
 
 export function renderQualityReport(runs: CorpusRun[], info: ReportInfo, log: string): string {
   const corpora = [...new Map(runs.map((r) => [r.corpus.id, r.corpus])).values()];
@@ -38,7 +41,7 @@ export function renderQualityReport(runs: CorpusRun[], info: ReportInfo, log: st
     detectors.map((d) => {
       const r = runs.find((x) => x.corpus.id === c.id && x.detector === d)!;
       const s = r.nab.scores;
-      return `| ${c.title} | \`${d}\`${d === DEFAULT_DETECTOR ? ' (default)' : ''} | ${fmt(s.standard)} | ${fmt(s.reward_low_FP_rate)} | ${fmt(s.reward_low_FN_rate)} | ${fmt(100 * r.nab.threshold, 0)} | ${fmt(r.seconds, 0)} |`;
+      return `| ${c.title} | \`${d}\`${d === DEFAULT_DETECTOR ? ' (default)' : ''} | ${fmt(s.standard)} | ${fmt(s.reward_low_FP_rate)} | ${fmt(s.reward_low_FN_rate)} | ${fmt(100 * r.nab.threshold, 0)} | ${secondsCell(r.seconds)} |`;
     }),
   );
   const eventRows = corpora.flatMap((c) =>

@@ -16,14 +16,21 @@ export interface ScoreJob {
   input: string;
   output: string;
   detector: DetectorId;
+  /** Where to write each ensemble member's own results, read from the same run (`--members`). */
+  memberOutputs?: Partial<Record<DetectorId, string>>;
 }
 
-/** CLI output (timestamp,value,expected,lower,upper,score,anomaly) → result columns. */
-export function toResultCsv(cliCsv: string): string {
+/**
+ * CLI output (timestamp,value,expected,lower,upper,score,anomaly[,score_ID,anomaly_ID…]) → result
+ * columns of the combined score, or of one member's (`member`).
+ */
+export function toResultCsv(cliCsv: string, member?: DetectorId): string {
   const lines = cliCsv.trim().split('\n');
   const header = lines[0]!.split(',');
-  const scoreColumn = header.indexOf('score');
-  const anomalyColumn = header.indexOf('anomaly');
+  const suffix = member ? `_${member}` : '';
+  const scoreColumn = header.indexOf(`score${suffix}`);
+  const anomalyColumn = header.indexOf(`anomaly${suffix}`);
+  if (scoreColumn < 0 || anomalyColumn < 0) throw new Error(`no score${suffix} column in the CLI output`);
   const out = ['timestamp,anomaly_score,anomaly'];
   for (let k = 1; k < lines.length; k++) {
     const cells = lines[k]!.split(',');
@@ -47,11 +54,19 @@ async function scoreWithCli(job: ScoreJob): Promise<void> {
       job.detector,
       '--causal',
       '--quiet',
+      ...(job.memberOutputs ? ['--members'] : []),
     ],
     { maxBuffer: 1 << 30 },
   );
-  mkdirSync(dirname(job.output), { recursive: true });
-  writeFileSync(job.output, toResultCsv(stdout));
+  writeResult(job.output, toResultCsv(stdout));
+  for (const [member, output] of Object.entries(job.memberOutputs ?? {})) {
+    writeResult(output, toResultCsv(stdout, member as DetectorId));
+  }
+}
+
+export function writeResult(path: string, csv: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, csv);
 }
 
 /** Runs jobs `jobs` at a time, largest input first so the last ones finish together. */

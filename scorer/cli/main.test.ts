@@ -152,3 +152,55 @@ describe('tidemark CLI', () => {
     expect(runs.unknownOption.stderr).toMatch(/Usage: tidemark score/);
   });
 });
+
+describe('tidemark score --members', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tidemark-members-'));
+  const input = join(dir, 'good.csv');
+  writeFileSync(input, goodCsv().text);
+  const causal = ['score', '--input', input, '--causal', '--quiet'];
+  const runs = {} as Record<'members' | 'ensemble' | 'robust' | 'forest', Run>;
+
+  beforeAll(async () => {
+    [runs.members, runs.ensemble, runs.robust, runs.forest] = await Promise.all([
+      tidemark([...causal, '--members']),
+      tidemark(causal),
+      tidemark([...causal, '--detector', 'robust']),
+      tidemark([...causal, '--detector', 'isolation-forest']),
+    ]);
+  }, 180_000);
+
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  // bench/eval.ts reads every member's figures from one ensemble run through these columns
+  it('--members adds each member its own score and flag, equal to scoring with it alone', () => {
+    const table = (text: string) =>
+      text
+        .trimEnd()
+        .split('\n')
+        .map((line) => line.split(','));
+    const [header, ...rows] = table(runs.members.stdout);
+    expect(header).toEqual([
+      ...HEADER.split(','),
+      'score_robust',
+      'anomaly_robust',
+      'score_isolation-forest',
+      'anomaly_isolation-forest',
+      'score_pattern',
+      'anomaly_pattern',
+    ]);
+    expect(rows.map((r) => r.slice(0, 7).join(','))).toEqual(
+      table(runs.ensemble.stdout)
+        .slice(1)
+        .map((r) => r.join(',')),
+    );
+    for (const [id, run] of [
+      ['robust', runs.robust],
+      ['isolation-forest', runs.forest],
+    ] as const) {
+      const alone = table(run.stdout).slice(1);
+      const column = header!.indexOf(`score_${id}`);
+      expect(rows.map((r) => r.slice(column, column + 2))).toEqual(alone.map((r) => r.slice(5, 7)));
+      expect(alone.some((r) => r[6] === '1')).toBe(true);
+    }
+  });
+});

@@ -15,7 +15,7 @@ import { InputFileError, readSeriesCsv } from './input-file';
 import { readModelFile } from './model-file';
 import { stderrProgress } from './progress';
 
-export const SCORE_HELP = `Usage: tidemark score --input FILE.csv [--model FILE.tdm] [--detector ID] [--causal] [--output FILE.csv]
+export const SCORE_HELP = `Usage: tidemark score --input FILE.csv [--model FILE.tdm] [--detector ID] [--causal] [--members] [--output FILE.csv]
 
 Scores a timestamp,value CSV (NAB's format) and writes
 timestamp,value,expected,lower,upper,score,anomaly, one row per input row, in input order.
@@ -28,6 +28,8 @@ Options:
 ${DETECTOR_OPTIONS_HELP}
   --causal          score every row from the rows before it only, in file order (as a live feed)
   --from TIME       with --model: rows before TIME are only lookback (read, not scored)
+  --members         also write each member's own score and flag (score_ID,anomaly_ID columns per
+                    member of the ensemble): the same numbers as scoring with that detector alone
   --output FILE     where to write the result (default: standard output)
   --quiet           no progress on standard error
   --help            this text
@@ -42,6 +44,7 @@ export async function scoreCommand(argv: string[]): Promise<number> {
       model: { type: 'string' },
       ...detectorFlags,
       causal: { type: 'boolean', default: false },
+      members: { type: 'boolean', default: false },
       from: { type: 'string' },
       output: { type: 'string' },
       quiet: { type: 'boolean', default: false },
@@ -78,7 +81,7 @@ export async function scoreCommand(argv: string[]): Promise<number> {
     ...(scoreFrom === undefined ? {} : { scoreFrom }),
     onProgress: (p) => progress.epoch(p),
   });
-  const output = scoredCsv(csv, result);
+  const output = scoredCsv(csv, result, values.members);
   if (values.output) writeFileSync(values.output, output);
   else process.stdout.write(output);
   const flagged = result.anomaly.reduce((sum, a) => sum + a, 0);
@@ -86,24 +89,32 @@ export async function scoreCommand(argv: string[]): Promise<number> {
   return ExitCode.Ok;
 }
 
-/** One row per input row, in input order. */
-function scoredCsv(csv: SeriesCsv, result: SlotScores): string {
-  const rows = ['timestamp,value,expected,lower,upper,score,anomaly'];
+/** One row per input row, in input order; with `members`, each member's score and flag after. */
+function scoredCsv(csv: SeriesCsv, result: SlotScores, members = false): string {
+  const extra = members ? result.memberScores : [];
+  const header = ['timestamp,value,expected,lower,upper,score,anomaly'];
+  for (const { detector } of extra) header.push(`score_${detector},anomaly_${detector}`);
+  const rows = [header.join(',')];
   csv.points.forEach((_, k) => {
     const slot = result.series.slotOfPoint[k]!;
-    rows.push(
-      [
-        csv.timestamps[k],
-        csv.valueTexts[k],
-        number(result.expected[slot]!),
-        number(result.lower[slot]!),
-        number(result.upper[slot]!),
-        Number.isNaN(result.score[slot]!) ? '' : result.score[slot]!.toFixed(1),
-        result.anomaly[slot],
-      ].join(','),
-    );
+    const cells = [
+      csv.timestamps[k],
+      csv.valueTexts[k],
+      number(result.expected[slot]!),
+      number(result.lower[slot]!),
+      number(result.upper[slot]!),
+      scoreText(result.score[slot]!),
+      result.anomaly[slot],
+    ];
+    for (const { score } of extra)
+      cells.push(scoreText(score[slot]!), score[slot]! >= result.threshold ? 1 : 0);
+    rows.push(cells.join(','));
   });
   return `${rows.join('\n')}\n`;
+}
+
+function scoreText(score: number): string {
+  return Number.isNaN(score) ? '' : score.toFixed(1);
 }
 
 /** A model scores the steps it was trained on; the CSV's rows must be that far apart. */

@@ -97,20 +97,25 @@ export class TailCalibrator {
   }
 
   /**
-   * The exponential tail beyond the (1 − tailFraction) quantile. Its scale comes from the median
-   * exceedance (median excess = scale · ln 2), so one huge outlier cannot stretch the tail; it is
-   * floored at a twentieth of the body's upper half so tied (quantised) tops keep their order.
+   * The exponential tail beyond the (1 − tailFraction) quantile, fitted to the raw scores strictly
+   * above it: its mass is their share and its scale comes from their median excess (median excess
+   * = scale · ln 2), so one huge outlier cannot stretch the tail, and a history tied at the
+   * threshold (a zero-inflated series: mostly 0, now and then a burst) neither counts its ties as
+   * tail nor lets them shrink the scale to nothing. The scale is floored at a twentieth of the
+   * body's upper half so tied (quantised) tops keep their order.
    */
   private tail(): { threshold: number; mass: number; scale: number } {
     const n = this.history.length;
     const tailFraction = this.options.tailFraction;
     const threshold = this.history.quantile(1 - tailFraction);
-    const mass = (this.history.countAtLeast(threshold) + 1) / (n + 1);
-    const medianExcess = this.history.quantile(1 - tailFraction / 2) - threshold;
     const floor = Math.max(
       0.05 * (threshold - this.history.median()),
       1e-9 * Math.max(1, Math.abs(threshold)),
     );
-    return { threshold, mass, scale: Math.max(medianExcess / Math.LN2, floor) };
+    const above = this.history.countAbove(threshold);
+    const mass = (above + 1) / (n + 1);
+    if (above === 0) return { threshold, mass, scale: floor };
+    const medianAbove = this.history.nth(n - 1 - ((above - 1) >> 1));
+    return { threshold, mass, scale: Math.max((medianAbove - threshold) / Math.LN2, floor) };
   }
 }

@@ -69,6 +69,12 @@ export interface SlotScores {
   upper: Float64Array;
   score: Float64Array;
   anomaly: Uint8Array;
+  /**
+   * Each member's own calibrated score, in member order (one entry for a single detector). A
+   * member's scores equal what scoring with that detector alone gives, so one ensemble run shows
+   * every member's opinion too.
+   */
+  memberScores: { detector: DetectorEntry['id']; score: Float64Array }[];
   explanation: (slot: number) => string;
   notices: Notice[];
   /** The model fitted for this call (null when a model was given or the run was causal). */
@@ -125,6 +131,10 @@ export async function scorePrepared(
     members,
   );
   const anomaly = Uint8Array.from(score, (v) => (v >= threshold ? 1 : 0));
+  const memberScores = members.map(({ entry }, k) => ({
+    detector: entry.id,
+    score: Float64Array.from(memberProbability[k]!.probabilities, scoreFromTailProbability),
+  }));
   if (firstSlot < n && Number.isNaN(score[n - 1]!)) {
     notices.push({ severity: 'info', text: 'Not enough history yet to score the latest points.' });
   }
@@ -154,6 +164,7 @@ export async function scorePrepared(
     ...band,
     score,
     anomaly,
+    memberScores,
     explanation,
     notices,
     model,

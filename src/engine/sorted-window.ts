@@ -86,12 +86,33 @@ export class SortedWindow {
     return this.size - this.lowerBound(value);
   }
 
+  /** How many values are > `value`. */
+  countAbove(value: number): number {
+    return this.size - this.upperBound(value);
+  }
+
+  /** The k-th smallest value (0-based); NaN outside the window. */
+  nth(k: number): number {
+    return k >= 0 && k < this.size ? this.sorted[k]! : Number.NaN;
+  }
+
   /** Values in insertion order, oldest first (for saving). */
   toArray(): number[] {
     const out: number[] = [];
     const start = (this.head - this.size + this.capacity) % this.capacity;
     for (let k = 0; k < this.size; k++) out.push(this.ring[(start + k) % this.capacity]!);
     return out;
+  }
+
+  private upperBound(value: number): number {
+    let lo = 0;
+    let hi = this.size;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.sorted[mid]! <= value) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
 
   private lowerBound(value: number): number {

@@ -199,6 +199,7 @@ export class LstmDetector implements Detector {
       priorWeight: config.priorWeight,
       smoothingSpan: config.smoothingSpan,
       minSpreadFraction: config.minSpreadFraction,
+      meanSpreadShare: config.meanSpreadShare,
       predictBatchSize: config.predictBatchSize,
       training: { ...data, epochsRun: 0, trainLoss: null, validationLoss: null },
     };
@@ -281,6 +282,7 @@ function residualScoring(params: LstmParams): ResidualScoring {
     residualWindow: params.residualWindow,
     smoothingSpan: params.smoothingSpan,
     minSpread: params.minSpreadFraction * scale,
+    meanSpreadShare: params.meanSpreadShare,
   };
 }
 

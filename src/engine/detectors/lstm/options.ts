@@ -44,13 +44,19 @@ export const lstmOptionsSchema = z
     /** Windows per predict call when scoring. */
     predictBatchSize: z.number().int().min(1).default(1024),
     /** Past points whose residuals give the running spread (robust: median |residual|). */
-    residualWindow: z.number().int().min(1).default(96),
+    residualWindow: z.number().int().min(1).default(1000),
     /** Weight, in residuals, of the training residual scale in the running spread. */
     priorWeight: z.number().min(0).default(24),
     /** Span of the causal EWMA of normalised errors (1 = no smoothing). */
     smoothingSpan: z.number().int().min(1).default(8),
     /** Spread never falls below this fraction of the training data's robust scale. */
     minSpreadFraction: z.number().min(0).default(0.01),
+    /**
+     * The running spread is at least this share of the σ implied by the mean |residual| (robust's
+     * detector uses 0.5), so a series whose misses are mostly zero with rare large ones (steps a
+     * forecaster times late) keeps a spread that the large misses set, not only the zeros.
+     */
+    meanSpreadShare: z.number().min(0).default(0.5),
   })
   .strict();
 

@@ -6,6 +6,7 @@ const scoring: ResidualScoring = {
   residualWindow: 8,
   smoothingSpan: 3,
   minSpread: 0.01,
+  meanSpreadShare: 0,
 };
 
 /** values = forecasts + residuals, forecasts all 100. */
@@ -57,6 +58,15 @@ describe('scoreResiduals', () => {
       expect(scores.raw[k]).toBeNaN();
     }
     expect(scores.spread[3]).toBeCloseTo(1.4826, 12);
+  });
+
+  // A forecaster that is exact between steps and times each step late: mostly-zero misses.
+  it('keeps a spread set by the rare large misses with meanSpreadShare, where the median is 0', () => {
+    const { values, forecasts } = series([0, 0, 0, 6, 0, 0, 0, 6, 0]);
+    const alone = { ...scoring, priorSpread: 0, priorWeight: 0 };
+    expect(scoreResiduals(values, forecasts, 0, 0, 9, alone).spread[8]).toBe(0.01);
+    const withMean = scoreResiduals(values, forecasts, 0, 0, 9, { ...alone, meanSpreadShare: 0.5 });
+    expect(withMean.spread[8]).toBeCloseTo(0.5 * 1.2533 * (12 / 8), 12);
   });
 
   it('floors the spread', () => {

@@ -12,6 +12,8 @@ export interface ResidualScoring {
   smoothingSpan: number;
   /** Floor on the spread, in the series' units. */
   minSpread: number;
+  /** The spread is at least this share of 1.2533 × mean |residual| (σ for Gaussian residuals). */
+  meanSpreadShare: number;
 }
 
 /** How many points before `from` must have forecasts for scores of [from, …) to be exact. */
@@ -24,8 +26,9 @@ export function residualLookback(scoring: ResidualScoring): number {
  * point j for j in [first, to) (NaN where there is none); `first` must be at most
  * `from − residualLookback(scoring)` or 0. Everything at point i reads forecasts and values of the
  * bounded past only, so scores do not depend on `from`:
- * - spread[i]: (w·prior + m·σ̂)/(w + m) where σ̂ = 1.4826 × median |residual| over the m known
- *   residuals of points [i − residualWindow, i), floored at minSpread;
+ * - spread[i]: (w·prior + m·σ̂)/(w + m) where σ̂ = max(1.4826 × median, meanSpreadShare × 1.2533
+ *   × mean) of |residual| over the m known residuals of points [i − residualWindow, i), floored at
+ *   minSpread;
  * - error e[i] = |value − expected| / spread[i];
  * - raw[i] = max(e[i], EWMA of e over (i − smoothingSpan, i]) — telemanom-style smoothing that
  *   keeps a lone spike at full height and lets a run of errors build up.
@@ -65,7 +68,10 @@ function absoluteResidual(values: Float64Array, forecasts: Float64Array, first: 
 
 function runningSpread(window: SortedWindow, scoring: ResidualScoring): number {
   const count = window.size;
-  const recent = count > 0 ? MAD_TO_SIGMA * window.median() : 0;
+  const recent =
+    count > 0
+      ? Math.max(MAD_TO_SIGMA * window.median(), scoring.meanSpreadShare * MEAN_TO_SIGMA * window.mean())
+      : 0;
   const blended =
     (scoring.priorWeight * scoring.priorSpread + count * recent) / (scoring.priorWeight + count);
   return Number.isFinite(blended) && blended > scoring.minSpread
@@ -87,6 +93,9 @@ function smoothed(errors: Float64Array, at: number, span: number, decay: number)
   return weighted / weights;
 }
 
+/** σ ≈ √(π/2) × mean |x| for Gaussian x. */
+const MEAN_TO_SIGMA = 1.2533;
+
 /** A multiset of numbers kept sorted, with O(n) insert/remove and O(1) median. NaN is ignored. */
 class SortedWindow {
   private readonly items: number[] = [];
@@ -107,6 +116,13 @@ class SortedWindow {
 
   median(): number {
     return sortedQuantile(this.items, 0.5);
+  }
+
+  /** Summed afresh in sorted order, so it does not depend on the order values came in. */
+  mean(): number {
+    let total = 0;
+    for (const item of this.items) total += item;
+    return this.items.length > 0 ? total / this.items.length : Number.NaN;
   }
 
   private lowerBound(value: number): number {

@@ -25,6 +25,8 @@ export const lstmParamsSchema = z
     priorWeight: z.number().min(0),
     smoothingSpan: z.number().int().min(1),
     minSpreadFraction: z.number().min(0),
+    /** States saved before it existed had none (their spread came from the median alone). */
+    meanSpreadShare: z.number().min(0).default(0),
     predictBatchSize: z.number().int().min(1),
     /** How the fit went, for people and logs; scoring ignores it. */
     training: z
