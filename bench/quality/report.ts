@@ -97,9 +97,11 @@ Two scorers read the same results:
 Reproduce with \`npm run eval\` (rewrites this file above the tuning log; this run took
 ${fmt(info.wallSeconds / 60)} minutes wall-clock with ${info.jobs} processes on the 2-core development machine, at a load
 average of ${fmt(info.loadAverage)} from other work;
-\`npm run eval -- --help\` lists the options). The LSTM is not in the default run, which it
+\`npm run eval -- --help\` lists the options). Each file is scored once, by the ensemble; the rows
+of its members come from that same run (\`tidemark score --members\`, the same numbers as scoring
+with the member alone, which a CLI test checks). The LSTM is not in the default run, which it
 would take past 15 minutes here; \`npm run eval -- --detectors lstm\` scores it alone (its refits
-start from the previous fit's weights, so it finishes; figures in the tuning log's LSTM entry).
+start from the previous fit's weights, so it finishes; figures in the tuning log's LSTM entries).
 
 ## NAB scores
 
