@@ -1,6 +1,7 @@
 import type { Points, TimeRange } from '@tidemark/core';
 import { sortedTagEntries } from '../influx';
 import type { ReadSeries } from '../influx/series-query';
+import { firstPointAt } from './points-range';
 
 /** One series as kept: columns, NaN for a gap (null). */
 interface KeptSeries {
@@ -24,7 +25,7 @@ export type ReadRange = (range: TimeRange) => Promise<ReadSeries[]>;
 const tagsId = (tags: Record<string, string>) => JSON.stringify(sortedTagEntries(tags));
 
 function keep(one: ReadSeries, from: number): KeptSeries {
-  const start = firstAt(one.points, from);
+  const start = firstPointAt(one.points, from);
   const count = one.points.length - start;
   const time = new Float64Array(count);
   const value = new Float64Array(count);
@@ -34,18 +35,6 @@ function keep(one: ReadSeries, from: number): KeptSeries {
     value[i] = v ?? Number.NaN;
   }
   return { tags: one.tags, time, value };
-}
-
-/** The index of the first point at or after `time` (points sorted by time). */
-function firstAt(points: Points, time: number): number {
-  let lo = 0;
-  let hi = points.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (points[mid]![0] < time) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** The kept points in [from, to). */

@@ -29,6 +29,7 @@ import { FitCache } from './fit-cache';
 import { modelLookbackMs, planHistory } from './history';
 import { joinSegments, uniqueNotices } from './join-segments';
 import { ModelCache } from './model-cache';
+import { pointsBetween } from './points-range';
 import type { ReadCache } from './read-cache';
 import { queryKey, seriesKey, seriesName } from './series-identity';
 import { tooManySeries } from './series-limit';
@@ -148,21 +149,6 @@ function fitPrefix(
   const { id, params } = request.detector;
   const steered = steering ? `${steering.fingerprint}|` : '';
   return `${orgId}|${request.intervalMs}|${JSON.stringify(params)}|${queryKey(request.query, id)}|${steered}`;
-}
-
-/** The points of `points` (sorted by time) with `from <= time < to`. */
-function pointsBetween(points: Points, from: number, to: number): Points {
-  const firstAt = (time: number) => {
-    let lo = 0;
-    let hi = points.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (points[mid]![0] < time) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  };
-  return points.slice(firstAt(from), firstAt(to));
 }
 
 const tagsId = (tags: Record<string, string>) => JSON.stringify(sortedTagEntries(tags));
