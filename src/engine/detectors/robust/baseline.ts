@@ -11,6 +11,14 @@ export interface BaselineOptions {
   minResiduals: number;
   /** Lower bound on the spread, so a perfectly flat series still gives finite scores. */
   minSpread: number;
+  /**
+   * The spread is never below this share of the median of the series' last `stepMemory` non-zero
+   * steps within `stepHorizon` points (see StepResolution), so a series almost always exactly
+   * predicted keeps the scale it moves by.
+   */
+  stepShare: number;
+  stepMemory: number;
+  stepHorizon: number;
 }
 
 export const DEFAULT_BASELINE_OPTIONS: BaselineOptions = {
@@ -19,6 +27,9 @@ export const DEFAULT_BASELINE_OPTIONS: BaselineOptions = {
   spreadWindow: 1000,
   minResiduals: 24,
   minSpread: 1e-9,
+  stepShare: 0.1,
+  stepMemory: 64,
+  stepHorizon: 20_000,
 };
 
 /**

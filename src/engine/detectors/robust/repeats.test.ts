@@ -41,6 +41,17 @@ describe('RepeatTracker', () => {
     expect(Math.max(...z.slice(1501))).toBeLessThan(3);
   });
 
+  it('does not judge a rest that fills most of its window by the few points left before it', () => {
+    const random = seededRandom(11);
+    const idle: number[] = [];
+    while (idle.length < 1500) {
+      for (let k = 0, rest = Math.floor(random() * 60); k < rest; k++) idle.push(0);
+      idle.push(1 + Math.floor(random() * 4));
+    }
+    const z = zAfter([...idle, ...Array(900).fill(0)], 1000);
+    expect(Math.max(...z.slice(1500 + 600))).toBe(0);
+  });
+
   it('counts runs within its window only, so a point depends only on the window before it', () => {
     const long = [...noisy, ...Array(500).fill(7)];
     const tail = zAfter(long, 100).slice(-50);

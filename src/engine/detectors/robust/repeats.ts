@@ -10,6 +10,7 @@ import { twoSidedZ } from '../../normal';
  * so a point's figure depends only on the `window` points before it.
  */
 const PRIOR_WEIGHT = 2;
+const MIN_STUCK_Z = 3;
 
 export class RepeatTracker {
   private readonly values: Float64Array;
@@ -34,6 +35,8 @@ export class RepeatTracker {
     if (value !== this.last) return 0;
     const run = Math.min(this.run + 1, this.window);
     if (run < this.minRun || this.filled < this.window / 2) return 0;
+    // A run filling most of the window leaves too little before it to judge it by.
+    if (this.filled - (run - 1) < this.window / 2) return 0;
     const counts = this.byValue.get(value) ?? { seen: 0, repeats: 0 };
     // The run so far is in the counts too: judge it by how this value behaved before the run.
     const before = { seen: counts.seen - (run - 1), repeats: counts.repeats - (run - 2) };
@@ -43,7 +46,10 @@ export class RepeatTracker {
     const repeatShare =
       (Math.max(0, before.repeats) + PRIOR_WEIGHT * overall) / (Math.max(0, before.seen) + PRIOR_WEIGHT);
     // Floored so the z stays finite (about 37σ) however long the run.
-    return twoSidedZ(Math.max(repeatShare ** (run - 1), 1e-300));
+    const z = twoSidedZ(Math.max(repeatShare ** (run - 1), 1e-300));
+    // Below MIN_STUCK_Z a run is ordinary: the long rests of an idle counter would otherwise fill the
+    // calibration's tail with small z's and make every burst between them look like a record.
+    return z < MIN_STUCK_Z ? 0 : z;
   }
 
   observe(value: number): void {

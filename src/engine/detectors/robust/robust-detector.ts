@@ -3,6 +3,7 @@ import { emptyRawScores } from '../../detector';
 import { SortedWindow } from '../../sorted-window';
 import { type BaselineOptions, DEFAULT_BASELINE_OPTIONS, seasonalBaseline } from './baseline';
 import { RepeatTracker } from './repeats';
+import { StepResolution } from './step-resolution';
 
 /** Identical values in a row before a run can count as stuck. */
 const MIN_STUCK_RUN = 3;
@@ -45,11 +46,14 @@ export class RobustDetector implements Detector {
     const baseline = seasonalBaseline(series.values, lookback, to, this.params.period, this.params);
     const residuals = new SortedWindow(this.params.spreadWindow);
     const repeats = new RepeatTracker(this.params.spreadWindow, MIN_STUCK_RUN);
+    const { stepShare, stepMemory, stepHorizon } = this.params;
+    const steps = StepResolution.before(series.values, lookback, stepMemory, stepHorizon);
     for (let i = lookback; i < to; i++) {
       const k = i - lookback;
       const value = series.values[i]!;
       const expected = baseline[k]!;
-      const spread = spreadOf(residuals, this.params.minSpread);
+      const spread = Math.max(spreadOf(residuals, this.params.minSpread), stepShare * steps.scaleAt(i));
+      steps.observe(i, value);
       const known = !Number.isNaN(value) && !Number.isNaN(expected);
       if (i >= from) {
         out.expected[i - from] = expected;
@@ -74,7 +78,8 @@ export class RobustDetector implements Detector {
     if (state.detector !== this.id || state.stateVersion !== 1) {
       throw new Error(`cannot load ${state.detector} state v${state.stateVersion} into robust v1`);
     }
-    this.params = state.params as RobustParams;
+    // Models saved before the step floor existed get it too: the robust member learns nothing.
+    this.params = { ...DEFAULT_BASELINE_OPTIONS, ...(state.params as RobustParams) };
     this.isFitted = true;
   }
 
