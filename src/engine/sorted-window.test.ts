@@ -55,6 +55,19 @@ describe('SortedWindow', () => {
     expect(window.quantile(0)).toBe(0);
   });
 
+  it('drops its oldest value on request, keeping the rest in order and in sequence', () => {
+    const window = new SortedWindow(4);
+    for (const v of [5, 1, 5, 3, 2]) window.push(v);
+    window.dropOldest();
+    expect(window.toArray()).toEqual([5, 3, 2]);
+    expect([0, 1, 2].map((k) => window.nth(k))).toEqual([2, 3, 5]);
+    window.push(4);
+    expect(window.toArray()).toEqual([5, 3, 2, 4]);
+    expect(window.mean()).toBe(3.5);
+    for (let k = 0; k < 5; k++) window.dropOldest();
+    expect(window.length).toBe(0);
+  });
+
   it('evicts exactly one copy of a repeated value', () => {
     const window = new SortedWindow(3);
     for (const value of [1, 1, 1, 2]) window.push(value);

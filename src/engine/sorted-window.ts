@@ -63,6 +63,16 @@ export class SortedWindow {
     }
   }
 
+  /** Removes the oldest value (nothing when empty). */
+  dropOldest(): void {
+    if (this.size === 0) return;
+    const evicted = this.ring[(this.head - this.size + this.capacity) % this.capacity]!;
+    this.total -= evicted;
+    const at = this.lowerBound(evicted);
+    this.sorted.copyWithin(at, at + 1, this.size);
+    this.size--;
+  }
+
   /** The q-quantile (0 ≤ q ≤ 1) by linear interpolation; NaN when empty. */
   quantile(q: number): number {
     if (this.size === 0) return Number.NaN;

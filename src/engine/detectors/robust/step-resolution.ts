@@ -1,3 +1,5 @@
+import { SortedWindow } from '../../sorted-window';
+
 /**
  * The typical size of a series' non-zero steps |xᵢ − xᵢ₋₁|: the median of its last `memory`
  * non-zero steps among the last `horizon` points. It keeps the spread of a series that is almost
@@ -9,11 +11,10 @@
  * pieces gives the same figures as scoring it whole.
  */
 export class StepResolution {
+  private readonly sizes: SortedWindow;
+  /** The index of each remembered step, oldest first, in step with `sizes`' own order. */
   private readonly stepAt: Float64Array;
-  private readonly stepSize: Float64Array;
-  private readonly sorted: Float64Array;
-  private head = 0;
-  private size = 0;
+  private oldest = 0;
   private lastIndex = -1;
   private lastValue = Number.NaN;
 
@@ -21,9 +22,8 @@ export class StepResolution {
     readonly memory: number,
     readonly horizon: number,
   ) {
+    this.sizes = new SortedWindow(memory);
     this.stepAt = new Float64Array(memory);
-    this.stepSize = new Float64Array(memory);
-    this.sorted = new Float64Array(memory);
   }
 
   /** A tracker that has seen what precedes `index` in `values` (as far back as it remembers). */
@@ -44,9 +44,10 @@ export class StepResolution {
   /** The median non-zero step remembered at `index` (0 when there is none). */
   scaleAt(index: number): number {
     this.forgetBefore(index - this.horizon);
-    if (this.size === 0) return 0;
-    const mid = (this.size - 1) / 2;
-    return (this.sorted[Math.floor(mid)]! + this.sorted[Math.ceil(mid)]!) / 2;
+    const size = this.sizes.length;
+    if (size === 0) return 0;
+    const mid = (size - 1) / 2;
+    return (this.sizes.nth(Math.floor(mid)) + this.sizes.nth(Math.ceil(mid))) / 2;
   }
 
   /** Takes in point `index` (called in increasing index order). */
@@ -57,35 +58,17 @@ export class StepResolution {
     this.lastValue = value;
     if (!follows || !(size > 0)) return;
     this.forgetBefore(index - this.horizon + 1);
-    if (this.size === this.memory) this.dropOldest();
-    const slot = (this.head + this.size) % this.memory;
-    this.stepAt[slot] = index;
-    this.stepSize[slot] = size;
-    const at = this.lowerBound(size);
-    this.sorted.copyWithin(at + 1, at, this.size);
-    this.sorted[at] = size;
-    this.size++;
+    const count = this.sizes.length;
+    // A full window evicts its oldest step as it takes the new one.
+    if (count === this.memory) this.oldest = (this.oldest + 1) % this.memory;
+    this.stepAt[(this.oldest + Math.min(count, this.memory - 1)) % this.memory] = index;
+    this.sizes.push(size);
   }
 
   private forgetBefore(index: number): void {
-    while (this.size > 0 && this.stepAt[this.head]! < index) this.dropOldest();
-  }
-
-  private dropOldest(): void {
-    const at = this.lowerBound(this.stepSize[this.head]!);
-    this.sorted.copyWithin(at, at + 1, this.size);
-    this.head = (this.head + 1) % this.memory;
-    this.size--;
-  }
-
-  private lowerBound(value: number): number {
-    let lo = 0;
-    let hi = this.size;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.sorted[mid]! < value) lo = mid + 1;
-      else hi = mid;
+    while (this.sizes.length > 0 && this.stepAt[this.oldest]! < index) {
+      this.sizes.dropOldest();
+      this.oldest = (this.oldest + 1) % this.memory;
     }
-    return lo;
   }
 }
