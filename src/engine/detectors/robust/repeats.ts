@@ -34,9 +34,8 @@ export class RepeatTracker {
   zFor(value: number): number {
     if (value !== this.last) return 0;
     const run = Math.min(this.run + 1, this.window);
-    if (run < this.minRun || this.filled < this.window / 2) return 0;
-    // A run filling most of the window leaves too little before it to judge it by.
-    if (this.filled - (run - 1) < this.window / 2) return 0;
+    // Judged only with half a window before the run: a run filling most of it leaves too little.
+    if (run < this.minRun || this.filled - (run - 1) < this.window / 2) return 0;
     const counts = this.byValue.get(value) ?? { seen: 0, repeats: 0 };
     // The run so far is in the counts too: judge it by how this value behaved before the run.
     const before = { seen: counts.seen - (run - 1), repeats: counts.repeats - (run - 2) };
