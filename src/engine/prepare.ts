@@ -86,14 +86,21 @@ function validatePoints(points: readonly Point[]): void {
 }
 
 /** The typical spacing of the timestamps: the median of the positive differences (1 s if none). */
-export function inferIntervalMs(times: readonly number[]): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  const diffs: number[] = [];
+export function inferIntervalMs(times: ArrayLike<number>): number {
+  let sorted: ArrayLike<number> = times;
+  for (let i = 1; i < times.length; i++) {
+    if (times[i]! < times[i - 1]!) {
+      sorted = Float64Array.from(times).sort();
+      break;
+    }
+  }
+  const diffs = new Float64Array(Math.max(0, sorted.length - 1));
+  let count = 0;
   for (let i = 1; i < sorted.length; i++) {
     const d = sorted[i]! - sorted[i - 1]!;
-    if (d > 0) diffs.push(d);
+    if (d > 0) diffs[count++] = d;
   }
-  if (diffs.length === 0) return 1000;
-  diffs.sort((a, b) => a - b);
-  return diffs[Math.floor(diffs.length / 2)]!;
+  if (count === 0) return 1000;
+  const positive = diffs.subarray(0, count).sort();
+  return positive[Math.floor(count / 2)]!;
 }

@@ -478,7 +478,7 @@ function firstSlotFrom(series: PreparedSeries, scoreFrom: number | undefined): n
  */
 function fixedPeriod(spec: DetectorSpec, series: PreparedSeries, end: number, causal: boolean) {
   if (!spec.params.season) return undefined;
-  const intervalMs = causal ? inferIntervalMs(Array.from(series.times.subarray(0, end))) : series.intervalMs;
+  const intervalMs = causal ? inferIntervalMs(series.times.subarray(0, end)) : series.intervalMs;
   const steps = Math.round(parseDuration(spec.params.season) / intervalMs);
   return steps >= 2 ? steps : null;
 }
