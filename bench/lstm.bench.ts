@@ -179,7 +179,13 @@ function torchFigures(
       predictBatchSize: config.predictBatchSize,
     };
     writeFileSync(join(folder, 'meta.json'), JSON.stringify(meta));
-    const run = spawnSync(PEER.python, [PEER.script, folder], { encoding: 'utf8' });
+    // torch.set_num_threads(1) leaves the BLAS and OpenMP pools at one thread per core: pin them too,
+    // so "one thread" holds for prediction (BLAS-bound) as well as training.
+    const oneThread = { OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
+    const run = spawnSync(PEER.python, [PEER.script, folder], {
+      encoding: 'utf8',
+      env: { ...process.env, ...oneThread },
+    });
     if (run.status !== 0) {
       const reason = run.stderr.includes("No module named 'torch'")
         ? 'python3-torch is not installed (apt-get install python3-torch)'
