@@ -85,6 +85,10 @@ export function createMetrics() {
       'tidemark_engine_calls_total',
       'Engine calls (a series scored, a body of points, an ensemble member scored beside its series), by kind and thread (worker, or main when no worker was up).',
     ),
+    engineModelsSent: new Counter(
+      'tidemark_engine_models_sent_total',
+      'Trained models (what: model) and ensemble members (what: state) sent to an engine worker: once each, then again only after the worker let it go (it keeps MODEL_CACHE_SIZE of each).',
+    ),
     trainingsRunning: new Counter('tidemark_trainings_running', 'Training jobs running now.', 'gauge'),
     trainings: new Counter('tidemark_trainings_total', 'Training jobs finished, by status.'),
     continuousRuns: new Counter(

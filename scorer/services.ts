@@ -55,6 +55,9 @@ export async function createServices(
     size: config.scoreWorkers,
     logger,
     onCall: (kind, thread) => metrics.engineCalls.inc({ kind, thread }),
+    // A worker holds as many models as the replica keeps decoded, so a run sends each one once.
+    keep: config.store.modelCacheSize,
+    onSend: (what) => metrics.engineModelsSent.inc({ what }),
   });
   const trainingQueue =
     redis && config.cluster

@@ -32,26 +32,30 @@ beforeAll(async () => {
   expect(scored.series.anomaly.some(Boolean)).toBe(true);
 });
 
-function poolOf(size: number, entry?: string) {
+function poolOf(size: number, entry?: string, keep?: number) {
   const calls: string[] = [];
   const warnings: string[] = [];
+  const sent: string[] = [];
   const logger = createLogger('warn', (line) => warnings.push(JSON.parse(line).msg));
   const pool = new EnginePool({
     size,
     logger,
     onCall: (kind, thread) => calls.push(`${kind} ${thread}`),
+    onSend: (what) => sent.push(what),
     ...(entry ? { entry } : {}),
+    ...(keep ? { keep } : {}),
   });
-  return { pool, calls, warnings };
+  return { pool, calls, warnings, sent };
 }
 
-/** Runs `test` with a pool of `size` workers, closed after. */
+/** Runs `test` with a pool of `size` workers (each keeping `keep` models), closed after. */
 async function withPool(
   size: number,
   test: (made: ReturnType<typeof poolOf>) => Promise<void>,
   entry?: string,
+  keep?: number,
 ): Promise<void> {
-  const made = poolOf(size, entry);
+  const made = poolOf(size, entry, keep);
   try {
     await test(made);
   } finally {
@@ -96,14 +100,30 @@ describe('EnginePool', () => {
       for (const outcome of many) expect(outcome).toEqual(scored);
     }));
 
-  it('a worker that let a model go (it keeps 32) is sent it again', () =>
-    withPool(1, async ({ pool, calls }) => {
+  it('a worker that let a model go (it keeps 32 by default) is sent it again', () =>
+    withPool(1, async ({ pool, calls, sent }) => {
       await pool.ready();
       const models = Array.from({ length: 34 }, () => structuredClone(model));
       for (const one of models) await scoreWithModel(pool, one);
       expect(await scoreWithModel(pool, models[0])).toEqual(scored);
       expect(calls).toEqual(Array(35).fill('score worker'));
+      expect(sent).toEqual(Array(35).fill('model'));
     }));
+
+  it('a worker keeps as many models as it is told: a run over 40 series sends each model once', () =>
+    withPool(
+      1,
+      async ({ pool, calls, sent }) => {
+        await pool.ready();
+        const models = Array.from({ length: 40 }, () => structuredClone(model));
+        for (let run = 0; run < 2; run++) for (const one of models) await scoreWithModel(pool, one);
+        expect(await scoreWithModel(pool, models[0])).toEqual(scored);
+        expect(calls).toEqual(Array(81).fill('score worker'));
+        expect(sent).toEqual(Array(40).fill('model'));
+      },
+      undefined,
+      40,
+    ));
 
   it('parses, scores and encodes a body of points in a worker, byte for byte as here', () =>
     withPool(1, async ({ pool, calls }) => {

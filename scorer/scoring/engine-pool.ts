@@ -20,6 +20,7 @@ import {
   toColumns,
   type WorkerReply,
   type WorkerRequest,
+  type WorkerSetup,
 } from './engine-protocol';
 import { type PointsBodyLimits, type PointsBodyOutcome, scorePointsBody } from './points-body';
 
@@ -33,7 +34,18 @@ export interface EnginePoolOptions {
   onCall?: (kind: EngineCall['kind'], thread: EngineThread) => void;
   /** The worker's script (tests start misbehaving ones); default `engine-worker.cjs`. */
   entry?: string;
+  /**
+   * Models (and ensemble members) each worker keeps decoded, least recently used dropped; default
+   * 32. Below the series a continuous run scores, every series' model crosses to the worker again
+   * each run (the scorer sizes it from MODEL_CACHE_SIZE).
+   */
+  keep?: number;
+  /** Hears of each model or member state sent to a worker (again, once it let one go). */
+  onSend?: (what: 'model' | 'state') => void;
 }
+
+/** Models and member states a worker keeps unless told otherwise. */
+export const DEFAULT_WORKER_KEEP = 32;
 
 /** The engine's two entry points with plain options, wherever the engine runs. */
 export interface Engine {
@@ -178,7 +190,10 @@ export class EnginePool {
   }
 
   private spawn(): Slot {
-    const worker = new Worker(this.options.entry ?? WORKER_ENTRY, { execArgv: [] });
+    const worker = new Worker(this.options.entry ?? WORKER_ENTRY, {
+      execArgv: [],
+      workerData: { keep: this.options.keep ?? DEFAULT_WORKER_KEEP } satisfies WorkerSetup,
+    });
     const slot: Slot = { worker, ready: false, sent: new Set(), pending: new Map() };
     worker.on('message', (reply: WorkerReply) => this.receive(slot, reply));
     worker.on('error', (error) => {
@@ -234,6 +249,7 @@ export class EnginePool {
         : 'model' in payload
           ? { model: payload.model }
           : { state: payload.state };
+      if (!slot.sent.has(key)) this.options.onSend?.('model' in payload ? 'model' : 'state');
       call = {
         ...call,
         ...(call.kind === 'score' ? { modelKey: key } : { key }),

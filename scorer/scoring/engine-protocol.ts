@@ -72,6 +72,12 @@ export type EngineResult<K extends EngineCall['kind']> = K extends 'member'
       ? TrainedModel
       : PointsBodyOutcome;
 
+/** What a worker is started with (`workerData`). */
+export interface WorkerSetup {
+  /** Models and member states it keeps (see `EnginePoolOptions.keep`). */
+  keep: number;
+}
+
 /** The answer to a member a worker handed back: its outcome, or run it yourself, or what failed. */
 export type RelayAnswer =
   | { relayed: number; outcome: MemberOutcome }

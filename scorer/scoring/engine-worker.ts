@@ -3,7 +3,7 @@
  * Models and member states are kept by the key the main thread gives each, so a model's forest
  * crosses the thread boundary once, not with every request.
  */
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import {
   type Detector,
   loadMember,
@@ -20,13 +20,15 @@ import {
   type RelayAnswer,
   type WorkerReply,
   type WorkerRequest,
+  type WorkerSetup,
 } from './engine-protocol';
 import { LruMap } from './lru-map';
 import { scorePointsBody } from './points-body';
 
 const port = parentPort!;
-const members = new LruMap<number, Detector>(32, (detector) => detector.dispose());
-const models = new LruMap<number, TrainedModel>(32);
+const { keep } = workerData as WorkerSetup;
+const members = new LruMap<number, Detector>(keep, (detector) => detector.dispose());
+const models = new LruMap<number, TrainedModel>(keep);
 const relays = new Map<number, (answer: RelayAnswer) => void>();
 const aborts = new Map<number, AbortController>();
 let nextRelay = 1;
