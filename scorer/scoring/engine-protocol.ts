@@ -33,11 +33,14 @@ export function fromColumns({ times, values }: PointColumns): Point[] {
 /** What `scoreSeries` takes besides the points and a model, as plain data. */
 export type ScoreCallOptions = Omit<
   NonNullable<Parameters<typeof scoreSeries>[1]>,
-  'model' | 'offload' | 'signal' | 'onProgress'
+  'model' | 'offload' | 'signal' | 'onProgress' | 'loadMember'
 >;
 
 /** What `trainModel` takes besides the points, as plain data (progress and abort go as messages). */
-export type TrainCallOptions = Omit<EngineOptions, 'model' | 'offload' | 'signal' | 'onProgress'>;
+export type TrainCallOptions = Omit<
+  EngineOptions,
+  'model' | 'offload' | 'signal' | 'onProgress' | 'loadMember'
+>;
 
 export type TrainProgress = Parameters<NonNullable<EngineOptions['onProgress']>>[0];
 

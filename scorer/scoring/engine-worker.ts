@@ -6,6 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import {
   type Detector,
+  type DetectorState,
   loadMember,
   type MemberOffload,
   type MemberOutcome,
@@ -25,10 +26,18 @@ import {
 import { LruMap } from './lru-map';
 import { scorePointsBody } from './points-body';
 
+/** A model sent here, with its members as loaded the first time it was scored. */
+interface KeptModel {
+  model: TrainedModel;
+  loaded: Map<DetectorState, Detector>;
+}
+
 const port = parentPort!;
 const { keep } = workerData as WorkerSetup;
 const members = new LruMap<number, Detector>(keep, (detector) => detector.dispose());
-const models = new LruMap<number, TrainedModel>(keep);
+const models = new LruMap<number, KeptModel>(keep, (kept) => {
+  for (const detector of kept.loaded.values()) detector.dispose();
+});
 const relays = new Map<number, (answer: RelayAnswer) => void>();
 const aborts = new Map<number, AbortController>();
 let nextRelay = 1;
@@ -57,6 +66,25 @@ function relayFor(id: number): MemberOffload {
     });
 }
 
+/** The model kept by `key` (now the most recently used), or `sent` kept from now on. */
+function keptModel(key: number, sent: TrainedModel | undefined): KeptModel | undefined {
+  // A key stands for one model (the main thread's object): what is held is what was sent.
+  const held = models.get(key);
+  if (held || !sent) return held;
+  const kept: KeptModel = { model: sent, loaded: new Map() };
+  models.set(key, kept);
+  return kept;
+}
+
+function loadedMember(kept: KeptModel, state: DetectorState): Detector {
+  let detector = kept.loaded.get(state);
+  if (!detector) {
+    detector = loadMember(state);
+    kept.loaded.set(state, detector);
+  }
+  return detector;
+}
+
 async function run(id: number, call: EngineCall): Promise<void> {
   if (call.kind === 'member') {
     const detector = members.get(call.key) ?? (call.state ? loadMember(call.state) : undefined);
@@ -66,12 +94,11 @@ async function run(id: number, call: EngineCall): Promise<void> {
     return post({ id, result: outcome }, buffersOf(outcome));
   }
   if (call.kind === 'score') {
-    const model = call.modelKey === undefined ? undefined : (call.model ?? models.get(call.modelKey));
-    if (call.modelKey !== undefined && !model) return post({ id, missing: true });
-    if (model) models.set(call.modelKey!, model);
+    const kept = call.modelKey === undefined ? undefined : keptModel(call.modelKey, call.model);
+    if (call.modelKey !== undefined && !kept) return post({ id, missing: true });
     const result = await scoreSeries(fromColumns(call.points), {
       ...call.options,
-      ...(model ? { model } : {}),
+      ...(kept ? { model: kept.model, loadMember: (state) => loadedMember(kept, state) } : {}),
       ...(call.relay ? { offload: relayFor(id) } : {}),
     });
     return post({ id, result });

@@ -13,6 +13,12 @@ export interface CalibrationSpan {
   snapshotAt: number | null;
   /** Slots before `snapshotAt` a user confirmed normal (see `TailCalibrator.learnNormal`). */
   normal?: Uint8Array;
+  /**
+   * The first slot whose probability anyone reads (a continuous run reports its last interval
+   * after scoring the day before it): earlier slots still update the calibration but get NaN,
+   * not a probability nobody reads. Absent: every slot.
+   */
+  firstWanted?: number;
 }
 
 export interface Calibrated {
@@ -22,6 +28,7 @@ export interface Calibrated {
 
 export function calibrate(raw: Float64Array, calibrator: TailCalibrator, span: CalibrationSpan): Calibrated {
   const probabilities = new Float64Array(raw.length);
+  const wanted = span.firstWanted ?? 0;
   let history: number[] = [];
   const learnNormal = () => {
     if (span.normal) calibrator.learnNormal(Array.from(raw).filter((_, i) => span.normal![i] === 1));
@@ -31,7 +38,7 @@ export function calibrate(raw: Float64Array, calibrator: TailCalibrator, span: C
       learnNormal();
       history = calibrator.snapshot();
     }
-    probabilities[i] = calibrator.probability(raw[i]!);
+    probabilities[i] = i >= wanted ? calibrator.probability(raw[i]!) : Number.NaN;
     if (i >= span.firstUpdate) calibrator.update(raw[i]!);
   }
   if (span.snapshotAt !== null && span.snapshotAt >= raw.length) {

@@ -5,12 +5,13 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { DETECTOR_IDS, type DetectorId, type ScoredSeries, scoredSeriesSchema } from '../contract';
 import { refitPoints } from './causal';
+import type { Detector, DetectorState } from './detector';
 import { EngineInputError } from './errors';
 import { formatValue } from './explain';
 import type { TrainedModel } from './model';
 import { decodeModel, encodeModel } from './model-codec';
 import type { Point } from './prepare';
-import { membersOf } from './registry';
+import { detectorEntry, membersOf } from './registry';
 import { type EngineOptions, scorePoints, scoreSeries, trainModel } from './score';
 import { firstMismatch, gaussian, STEP_MS, seasonalPoints, seededRandom, shifted, T0 } from './test-support';
 
@@ -388,8 +389,66 @@ describe('output shape and invariants', () => {
     const whole = (await scoreSeries(points, { model, scoreFrom: at(300) })).series;
     const part = (await scoreSeries(points, { model, scoreFrom: at(300), reportFrom: at(550) })).series;
     expect(part.time[0]).toBe(at(550));
-    expect(part.score).toEqual(whole.score.slice(250));
-    expect(part.anomaly).toEqual(whole.anomaly.slice(250));
+    for (const column of ['value', 'expected', 'lower', 'upper', 'score', 'anomaly'] as const)
+      expect(part[column]).toEqual(whole[column].slice(250));
+    expect(part.score.some((score) => score !== null && score > 50)).toBe(true);
+  });
+
+  it.each([
+    ['with a model', true],
+    ['fitting on the history', false],
+  ])(
+    '%s, slots before reportFrom are learned from but not worked out (NaN), the rest the same',
+    async (_name, withModel) => {
+      const points = seriesWithSpike(700, 600);
+      const model = withModel
+        ? await trainModel(points.slice(0, 300), { detector: { id: 'ensemble' } })
+        : undefined;
+      const options = {
+        ...(model ? { model } : { detector: { id: 'ensemble' as const } }),
+        scoreFrom: at(300),
+      };
+      const whole = await scorePoints(points, options);
+      const part = await scorePoints(points, { ...options, reportFrom: at(550) });
+      for (const column of ['score', 'lower', 'upper'] as const) {
+        expect(part[column].slice(550)).toEqual(whole[column].slice(550));
+        expect(part[column].slice(300, 550).every(Number.isNaN)).toBe(true);
+        expect(whole[column].slice(300, 550).filter((v) => !Number.isNaN(v)).length).toBeGreaterThan(200);
+      }
+      expect(part.expected).toEqual(whole.expected);
+      for (const [k, member] of part.memberScores.entries())
+        expect(member.score.slice(550)).toEqual(whole.memberScores[k]!.score.slice(550));
+      expect(part.model).toEqual(whole.model);
+    },
+  );
+
+  it('scores with the members a caller loaded and keeps (loadMember): loaded once, never disposed, the same numbers', async () => {
+    const points = seriesWithSpike(700, 600);
+    const model = await trainModel(points.slice(0, 300), { detector: { id: 'ensemble' } });
+    const options = { model, scoreFrom: at(300), reportFrom: at(500) };
+    const plain = await scoreSeries(points, options);
+    const loaded = new Map<DetectorState, Detector>();
+    const disposed: string[] = [];
+    const loadMember = (state: DetectorState) => {
+      let detector = loaded.get(state);
+      if (!detector) {
+        detector = detectorEntry(state.detector as Exclude<DetectorId, 'ensemble'>).create();
+        detector.load(state);
+        const dispose = detector.dispose.bind(detector);
+        detector.dispose = () => {
+          disposed.push(state.detector);
+          dispose();
+        };
+        loaded.set(state, detector);
+      }
+      return detector;
+    };
+    expect(await scoreSeries(points, { ...options, loadMember })).toEqual(plain);
+    expect(await scoreSeries(points.slice(0, 650), { ...options, loadMember })).toEqual(
+      await scoreSeries(points.slice(0, 650), options),
+    );
+    expect([...loaded.keys()]).toEqual(model.states);
+    expect(disposed).toEqual([]);
   });
 
   it("gives the band to 7 significant digits of the series' scale and the values exactly", async () => {

@@ -53,6 +53,18 @@ export interface EngineOptions {
    * scoring with a model; the numbers are the same as running it here.
    */
   offload?: MemberOffload;
+  /**
+   * Epoch ms: only the slots from here on are read (`scoreSeries` reports them). Earlier slots
+   * are scored and learned from as before, but get no probability, band or score (NaN): the
+   * numbers of the slots read are the same.
+   */
+  reportFrom?: number;
+  /**
+   * Scoring with a model: the model's member `state` loaded, from a caller that keeps loaded
+   * members between calls (and disposes of them), so a model scored again is not loaded again.
+   * Absent: each call loads its members and disposes of them after. The numbers are the same.
+   */
+  loadMember?: (state: DetectorState) => Detector;
 }
 
 export type MemberOffload = (task: MemberTask, state: DetectorState) => Promise<MemberOutcome>;
@@ -113,7 +125,10 @@ export async function scorePrepared(
   const run = await rawScoresOf(members, series, firstSlot, period, options, notices);
 
   const calibration = options.model?.calibration ?? {};
-  const span = calibrationSpan(series, run, options.model, options.normal);
+  const span = {
+    ...calibrationSpan(series, run, options.model, options.normal),
+    ...wantedFrom(series, options.reportFrom),
+  };
   const memberProbability = members.map(({ entry }, k) =>
     run.handedOver[k]
       ? undefined
@@ -208,6 +223,7 @@ export async function trainModel(
     causal: false,
     model: undefined,
     scoreFrom: undefined,
+    reportFrom: undefined,
   });
   if (!result.model) throw new EngineInputError('training produced no model');
   return result.model;
@@ -270,7 +286,7 @@ async function rawScoresOf(
   const seed = options.seed ?? 1;
   const entries = members.map((m) => m.entry);
   for (const entry of entries) await entry.ready?.();
-  if (options.model) return scoreWithModel(entries, series, firstSlot, options.model, options.offload);
+  if (options.model) return scoreWithModel(entries, series, firstSlot, options.model, options);
   const detectors = entries.map((entry) => entry.create());
   const context = (id: DetectorId) => ({
     seed,
@@ -310,11 +326,11 @@ function scoreWithModel(
   series: PreparedSeries,
   firstSlot: number,
   model: TrainedModel,
-  offload: MemberOffload | undefined,
+  { offload, loadMember, reportFrom }: EngineOptions,
 ): MemberRun {
   const n = series.values.length;
   const view = { values: series.values, times: series.times, intervalMs: series.intervalMs };
-  const span = modelSpan(series, model);
+  const span = { ...modelSpan(series, model), ...wantedFrom(series, reportFrom) };
   const handedOver = entries.map((entry, k) => {
     if (k === 0 || !offload || entry.ready) return undefined;
     const task = {
@@ -340,9 +356,12 @@ function scoreWithModel(
     // A handed-over member that turns out to give the band (nobody before it forecasts) is
     // scored here after all; what came back for it is not used.
     handedOver[k] = undefined;
-    const detector = entry.create();
-    detectors.push(detector);
-    detector.load(stateOf(model, entry));
+    const detector = loadMember?.(stateOf(model, entry)) ?? entry.create();
+    if (!loadMember) {
+      // Loaded for this call only: disposed of when it ends.
+      detectors.push(detector);
+      detector.load(stateOf(model, entry));
+    }
     // Points before the range are only lookback: detectors read them, nobody needs their scores.
     raws.push(padded(detector.score(series, firstSlot, n, { band }), firstSlot));
   }
@@ -408,6 +427,15 @@ function calibrationSpan(
   return slots.includes(1) ? { ...span, normal: slots } : span;
 }
 
+/**
+ * The first slot anyone reads when only the slots from `reportFrom` on are (see
+ * `EngineOptions.reportFrom`). The last slot always is: the "not enough history" notice reads it.
+ */
+function wantedFrom(series: PreparedSeries, reportFrom: number | undefined): { firstWanted?: number } {
+  if (reportFrom === undefined) return {};
+  return { firstWanted: Math.min(firstSlotFrom(series, reportFrom), series.values.length - 1) };
+}
+
 /** A loaded model's history already holds the points up to `trainedTo`: only later ones update it. */
 function modelSpan(series: PreparedSeries, model: TrainedModel): CalibrationSpan {
   const n = series.values.length;
@@ -429,12 +457,13 @@ function bandOf(
   const pFlag = tailProbabilityFromScore(threshold);
   const lower = new Float64Array(n).fill(Number.NaN);
   const upper = new Float64Array(n).fill(Number.NaN);
+  const wanted = span.firstWanted ?? 0;
   let saved: number[] = [];
   for (let i = 0; i < n; i++) {
     if (i === span.snapshotAt) saved = calibrator.snapshot();
     const e = source.expected[i]!;
     const s = source.spread[i]!;
-    const halfWidth = calibrator.rawForProbability(pFlag) * s;
+    const halfWidth = i >= wanted ? calibrator.rawForProbability(pFlag) * s : Number.NaN;
     if (!Number.isNaN(halfWidth)) {
       lower[i] = e - halfWidth;
       upper[i] = e + halfWidth;
