@@ -197,6 +197,24 @@ describe('TailCalibrator', () => {
     for (const raw of [0.5, 2, 6, 12]) expect(asked.probability(raw)).toBe(quiet.probability(raw));
   });
 
+  // A model's saved history starts every series' calibration: built once, then copied.
+  it('calibrators from one saved history start alike and learn apart; the history is frozen', () => {
+    const history = [...draws('half-normal', 600, 4), Number.NaN];
+    const first = new TailCalibrator({}, history);
+    for (const raw of draws('half-normal', 300, 5)) first.update(raw * 3);
+    const second = new TailCalibrator({}, history);
+    const small = new TailCalibrator({ capacity: 200, recentWindow: 50 }, history);
+    const fresh = new TailCalibrator({}, [...history]);
+    const freshSmall = new TailCalibrator({ capacity: 200, recentWindow: 50 }, [...history]);
+    for (let raw = 0; raw < 8; raw += 0.05) {
+      expect(second.probability(raw)).toBe(fresh.probability(raw));
+      expect(small.probability(raw)).toBe(freshSmall.probability(raw));
+    }
+    expect(first.probability(4)).not.toBe(second.probability(4));
+    expect(second.snapshot()).toEqual(fresh.snapshot());
+    expect(Object.isFrozen(history)).toBe(true);
+  });
+
   // capacity is raised to recentWindow, so the snapshot holds the whole recent window.
   it('snapshot → new calibrator gives identical probabilities when capacity < recentWindow', () => {
     const options = { capacity: 100, minHistory: 20, recentWindow: 150 };

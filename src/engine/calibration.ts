@@ -22,6 +22,36 @@ export const DEFAULT_CALIBRATOR_OPTIONS: CalibratorOptions = {
   recentWindow: 150,
 };
 
+interface Windows {
+  history: SortedWindow;
+  recent: SortedWindow;
+}
+
+/**
+ * Windows built from a saved history (a model's), by the history array and the window sizes: each
+ * series scored with a model starts its calibrations from the same histories, copied, not sorted
+ * again. Such a history is frozen once used, so that it cannot change under its windows.
+ */
+const built = new WeakMap<readonly number[], Map<string, Windows>>();
+
+function windowsOf(history: readonly number[], options: CalibratorOptions): Windows {
+  const sizes = `${options.capacity}/${options.recentWindow}`;
+  const kept = history.length > 0 ? built.get(history)?.get(sizes) : undefined;
+  if (kept) return kept;
+  const known = history.filter((raw) => !Number.isNaN(raw));
+  const windows = {
+    history: SortedWindow.of(options.capacity, known),
+    recent: SortedWindow.of(Math.max(1, options.recentWindow), known),
+  };
+  if (history.length > 0) {
+    Object.freeze(history);
+    const bySizes = built.get(history) ?? new Map<string, Windows>();
+    bySizes.set(sizes, windows);
+    built.set(history, bySizes);
+  }
+  return windows;
+}
+
 /**
  * Turns raw scores into tail probabilities against the raw scores seen before: the empirical
  * distribution in the body and an exponential tail fitted to the exceedances over its
@@ -37,9 +67,9 @@ export class TailCalibrator {
   constructor(options: Partial<CalibratorOptions> = {}, history: readonly number[] = []) {
     const merged = { ...DEFAULT_CALIBRATOR_OPTIONS, ...options };
     this.options = { ...merged, capacity: Math.max(merged.capacity, merged.recentWindow) };
-    const known = history.filter((raw) => !Number.isNaN(raw));
-    this.history = SortedWindow.of(this.options.capacity, known);
-    this.recent = SortedWindow.of(Math.max(1, this.options.recentWindow), known);
+    const start = windowsOf(history, this.options);
+    this.history = start.history.copy();
+    this.recent = start.recent.copy();
   }
 
   get size(): number {

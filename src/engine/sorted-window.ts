@@ -31,6 +31,17 @@ export class SortedWindow {
     return window;
   }
 
+  /** Another window holding the same values in the same order, in O(capacity). */
+  copy(): SortedWindow {
+    const window = new SortedWindow(this.capacity);
+    window.sorted.set(this.sorted);
+    window.ring.set(this.ring);
+    window.size = this.size;
+    window.head = this.head;
+    window.total = this.total;
+    return window;
+  }
+
   get length(): number {
     return this.size;
   }
