@@ -44,6 +44,28 @@ describe('SortedWindow', () => {
     },
   );
 
+  it.each([
+    { name: 'part filled', pushes: 5, drops: 0 },
+    { name: 'full', pushes: 8, drops: 0 },
+    { name: 'wrapped around', pushes: 11, drops: 0 },
+    { name: 'wrapped, then emptied a little', pushes: 13, drops: 3 },
+  ])('copies as it is ($name): the same answers, then each its own', ({ pushes, drops }) => {
+    const random = seededRandom(pushes);
+    const window = new SortedWindow(8);
+    for (let k = 0; k < pushes; k++) window.push(Math.floor(random() * 100));
+    for (let k = 0; k < drops; k++) window.dropOldest();
+    const copy = window.copy();
+    expect(copy.toArray()).toEqual(window.toArray());
+    for (const q of QUANTILES) expect(copy.quantile(q)).toBe(window.quantile(q));
+    expect(copy.mean()).toBe(window.mean());
+    const before = window.toArray();
+    for (let k = 0; k < 6; k++) copy.push(1000 + k);
+    expect(window.toArray()).toEqual(before);
+    const same = SortedWindow.of(8, [...before, 1000, 1001, 1002, 1003, 1004, 1005]);
+    expect(copy.toArray()).toEqual(same.toArray());
+    for (const q of QUANTILES) expect(copy.quantile(q)).toBe(same.quantile(q));
+  });
+
   it('evicts the oldest value, not the smallest or largest', () => {
     const window = new SortedWindow(3);
     for (const value of [5, 1, 9, 3]) window.push(value);

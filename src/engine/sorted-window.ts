@@ -31,11 +31,14 @@ export class SortedWindow {
     return window;
   }
 
-  /** Another window holding the same values in the same order, in O(capacity). */
+  /** Another window holding the same values in the same order (only the slots in use are copied). */
   copy(): SortedWindow {
     const window = new SortedWindow(this.capacity);
-    window.sorted.set(this.sorted);
-    window.ring.set(this.ring);
+    window.sorted.set(this.sorted.subarray(0, this.size));
+    const start = (this.head - this.size + this.capacity) % this.capacity;
+    const end = start + this.size;
+    window.ring.set(this.ring.subarray(start, Math.min(end, this.capacity)), start);
+    if (end > this.capacity) window.ring.set(this.ring.subarray(0, end - this.capacity));
     window.size = this.size;
     window.head = this.head;
     window.total = this.total;
