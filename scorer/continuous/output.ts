@@ -44,11 +44,13 @@ export function* outputPoints(
   definition: ContinuousDetectorDefinition,
   series: ScoredSeries,
   replica?: string,
+  /** Only the intervals (by their time) this keeps: a run writes the few it has not yet. */
+  wanted: (time: number) => boolean = () => true,
 ): Generator<LinePoint> {
   const tags = outputTags(orgId, definition.id, series);
   for (let i = 0; i < series.time.length; i++) {
     const value = series.value[i] ?? null;
-    if (value === null) continue;
+    if (value === null || !wanted(series.time[i]!)) continue;
     yield {
       measurement: definition.output.measurement,
       tags,

@@ -359,9 +359,15 @@ class DetectorRun {
   ): Promise<number[][]> {
     const all: LinePoint[] = [];
     const timesOf = series.map((one) => {
-      const points = [...outputPoints(this.orgId, this.definition, one, this.deps.replica)].filter(
-        (p) => p.time >= chunk.from && p.time < chunk.to && wanted(one, p.time),
-      );
+      const points = [
+        ...outputPoints(
+          this.orgId,
+          this.definition,
+          one,
+          this.deps.replica,
+          (time) => time >= chunk.from && time < chunk.to && wanted(one, time),
+        ),
+      ];
       for (const point of points) all.push(point);
       return points.map((p) => p.time);
     });

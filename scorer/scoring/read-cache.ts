@@ -37,17 +37,50 @@ function keep(one: ReadSeries, from: number): KeptSeries {
   return { tags: one.tags, time, value };
 }
 
-/** The kept points in [from, to). */
-function pointsOf(kept: KeptSeries, from: number, to: number): Points {
-  const points: Points = [];
-  for (let i = 0; i < kept.time.length; i++) {
-    const t = kept.time[i]!;
-    if (t < from) continue;
-    if (t >= to) break;
-    const v = kept.value[i]!;
-    points.push([t, Number.isNaN(v) ? null : v]);
+/** The index of the first kept time at or after `time` (kept times are sorted). */
+function firstTimeAt(times: Float64Array, time: number): number {
+  let lo = 0;
+  let hi = times.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (times[mid]! < time) lo = mid + 1;
+    else hi = mid;
   }
-  return points;
+  return lo;
+}
+
+/**
+ * The kept points in [from, until), then `fresh` (read from `until` on): as the points a run
+ * scores and as the columns kept for the next one, the kept part copied column to column.
+ */
+function joined(
+  tags: Record<string, string>,
+  kept: KeptSeries | undefined,
+  from: number,
+  until: number,
+  fresh: Points,
+): { read: ReadSeries; kept: KeptSeries } {
+  const start = kept ? firstTimeAt(kept.time, from) : 0;
+  const end = kept ? firstTimeAt(kept.time, until) : 0;
+  const before = end - start;
+  const points: Points = new Array(before + fresh.length);
+  const time = new Float64Array(before + fresh.length);
+  const value = new Float64Array(before + fresh.length);
+  if (kept && before > 0) {
+    time.set(kept.time.subarray(start, end));
+    value.set(kept.value.subarray(start, end));
+    for (let i = 0; i < before; i++) {
+      const v = value[i]!;
+      points[i] = [time[i]!, Number.isNaN(v) ? null : v];
+    }
+  }
+  for (let i = 0; i < fresh.length; i++) {
+    const point = fresh[i]!;
+    points[before + i] = point;
+    time[before + i] = point[0];
+    value[before + i] = point[1] ?? Number.NaN;
+  }
+  return { read: { tags, points }, kept: { tags, time, value } };
 }
 
 /**
@@ -95,22 +128,24 @@ export class ReadCache {
       return all;
     }
     const series: ReadSeries[] = [];
-    const seen = new Set<string>();
+    const keep = new Map<string, KeptSeries>();
     for (const one of fresh) {
       const id = tagsId(one.tags);
-      seen.add(id);
       const kept = usable ? entry.series.get(id) : undefined;
-      const before = kept ? pointsOf(kept, range.from, refetchFrom) : [];
-      series.push({ tags: one.tags, points: before.length > 0 ? [...before, ...one.points] : one.points });
+      const both = joined(one.tags, kept, range.from, refetchFrom, one.points);
+      series.push(both.read);
+      keep.set(id, both.kept);
     }
     if (usable) {
       for (const [id, kept] of entry.series) {
-        if (seen.has(id)) continue;
-        const points = pointsOf(kept, range.from, refetchFrom);
-        if (points.length > 0) series.push({ tags: kept.tags, points });
+        if (keep.has(id)) continue;
+        const both = joined(kept.tags, kept, range.from, refetchFrom, []);
+        if (both.read.points.length === 0) continue;
+        series.push(both.read);
+        keep.set(id, both.kept);
       }
     }
-    this.store(key, range, series, usable ? entry.readAllAt : this.now());
+    this.store(key, range, series, usable ? entry.readAllAt : this.now(), keep);
     return series;
   }
 
@@ -120,11 +155,18 @@ export class ReadCache {
     this.points = 0;
   }
 
-  private store(key: string, range: TimeRange, series: ReadSeries[], readAllAt: number): void {
+  /** `columns`: the series as kept, when the caller has them already (see `joined`). */
+  private store(
+    key: string,
+    range: TimeRange,
+    series: ReadSeries[],
+    readAllAt: number,
+    columns?: Map<string, KeptSeries>,
+  ): void {
     this.drop(key);
     const points = series.reduce((sum, one) => sum + one.points.length, 0);
     if (points > this.maxPoints) return;
-    const kept = new Map(series.map((one) => [tagsId(one.tags), keep(one, range.from)]));
+    const kept = columns ?? new Map(series.map((one) => [tagsId(one.tags), keep(one, range.from)]));
     this.entries.set(key, { from: range.from, to: range.to, readAllAt, series: kept, points });
     this.points += points;
     for (const [oldest] of this.entries) {
