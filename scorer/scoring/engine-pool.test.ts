@@ -125,6 +125,20 @@ describe('EnginePool', () => {
       40,
     ));
 
+  it('a model goes to the worker holding it, not to whichever is idle, so one worker keeps it', () =>
+    withPool(2, async ({ pool, sent }) => {
+      await pool.ready();
+      const [a, b] = [structuredClone(model), structuredClone(model)];
+      // At once: a goes to one worker, b to the other (the first is busy).
+      await Promise.all([scoreWithModel(pool, a), scoreWithModel(pool, b)]);
+      const sentFirst = sent.filter((what) => what === 'model').length;
+      // b first this time: the first worker is idle, but the second holds b.
+      const again = await Promise.all([scoreWithModel(pool, b), scoreWithModel(pool, a)]);
+      for (const outcome of again) expect(outcome).toEqual(scored);
+      expect(sentFirst).toBe(2);
+      expect(sent.filter((what) => what === 'model')).toHaveLength(2);
+    }));
+
   it('parses, scores and encodes a body of points in a worker, byte for byte as here', () =>
     withPool(1, async ({ pool, calls }) => {
       await pool.ready();

@@ -166,7 +166,7 @@ export class EnginePool {
     this.start();
     if (!this.slots.some((slot) => slot.ready)) await this.ready();
     signal?.throwIfAborted();
-    const slot = this.pick();
+    const slot = this.pick(undefined, payload?.key);
     if (!slot) return this.runHere(call.kind, here);
     const id = this.nextId++;
     const abort = () => slot.worker.postMessage({ abort: id, reason: String(signal?.reason) });
@@ -213,14 +213,21 @@ export class EnginePool {
     else slot.worker.unref();
   }
 
-  /** The ready worker with the fewest calls, other than `not`. */
-  private pick(not?: Slot): Slot | undefined {
+  /**
+   * The ready worker with the fewest calls, other than `not`; for a call with a model or member
+   * (`key`), the one holding it already unless that has more than one call more, so a model is
+   * kept by one worker, not by every one (memory), and not sent again.
+   */
+  private pick(not?: Slot, key?: number): Slot | undefined {
     let best: Slot | undefined;
+    let holder: Slot | undefined;
     for (const slot of this.slots) {
       if (slot === not || !slot.ready) continue;
       if (!best || slot.pending.size < best.pending.size) best = slot;
+      if (key !== undefined && slot.sent.has(key) && (!holder || slot.pending.size < holder.pending.size))
+        holder = slot;
     }
-    return best;
+    return holder && best && holder.pending.size <= best.pending.size + 1 ? holder : best;
   }
 
   private keyOf(value: object): number {
@@ -300,7 +307,7 @@ export class EnginePool {
     const pending = from.pending.get(reply.id);
     const model = pending?.payload && 'model' in pending.payload ? pending.payload.model : undefined;
     const state = model?.states.find((s) => s.detector === reply.detector);
-    const target = this.pick(from);
+    const target = this.pick(from, state ? this.keyOf(state) : undefined);
     if (!state || !target) {
       answer({ relayed: reply.relay, runHere: true });
       return;
