@@ -6,7 +6,8 @@
  * pinned to CPUs 0 and 1. For each, `--passes` schedule ticks are timed: from the minute's tick to
  * every partition having scored its new interval. Prints series scored per minute, the 2-vs-1
  * ratio, the CPU time per series of the replicas and of influxd (`/proc/<pid>/stat`: on a shared machine
- * the wall-clock figures move with the load, these much less), Redis time and commands per scored
+ * the wall-clock figures move with the load, these much less; the replicas' also from each tick to
+ * its pass's end only, without what they do between ticks), Redis time and commands per scored
  * series (`INFO commandstats`), and the failover time
  * (kill -9 of one of the two replicas to its partitions scored by the other).
  * Usage: npx tsx bench/cluster-throughput.bench.ts [--series 2000] [--partitions 16] [--passes 2]
@@ -165,6 +166,8 @@ async function main() {
       perMinute: number;
       /** CPU ms per series scored (per point written: runs of later ticks too), the replicas' and influxd's. */
       replicaCpuMs: number;
+      /** The replicas' CPU ms per series of a pass, from each tick to its last partition scored. */
+      passCpuMs: number;
       influxdCpuMs: number;
       usecPerSeries: number;
       callsPerSeries: number;
@@ -190,10 +193,14 @@ async function main() {
       const scoredBefore = await written();
       const cpu = () => Promise.all([...group.map((r) => cpuSeconds(r.child.pid!)), cpuSeconds(influxdPid)]);
       const cpuBefore = await cpu();
+      let passCpu = 0;
+      const replicasCpu = async () => (await cpu()).slice(0, -1).reduce((sum, c) => sum + c, 0);
       for (let pass = 0; pass < PASSES; pass++) {
         const tick = alignDown(Date.now(), MINUTE) + MINUTE;
         await sleep(tick - Date.now());
+        const atTick = await replicasCpu();
         const done = await waitForScored(group[0]!, dueEnd(tick), 30 * MINUTE);
+        passCpu += (await replicasCpu()) - atTick;
         seconds += (done - tick) / 1000;
         console.log(
           `  ${count} replica(s), pass ${pass + 1}: every partition scored ${((done - tick) / 1000).toFixed(1)} s after the tick`,
@@ -211,6 +218,7 @@ async function main() {
         replicas: count,
         perMinute,
         replicaCpuMs: (cpuUsed.slice(0, -1).reduce((sum, c) => sum + c, 0) * 1000) / series,
+        passCpuMs: (passCpu * 1000) / (SERIES * PASSES),
         influxdCpuMs: (cpuUsed.at(-1)! * 1000) / series,
         usecPerSeries: (after.usec - before.usec) / series,
         callsPerSeries: (after.calls - before.calls) / series,
@@ -240,7 +248,8 @@ async function main() {
     for (const r of results)
       console.log(
         `  ${r.replicas} replica(s): CPU per scored series ${r.replicaCpuMs.toFixed(2)} ms in the replica(s) (all threads), ` +
-          `${r.influxdCpuMs.toFixed(2)} ms in influxd: ${Math.round(60_000 / r.replicaCpuMs)} series per CPU-minute of replica`,
+          `${r.influxdCpuMs.toFixed(2)} ms in influxd: ${Math.round(60_000 / r.replicaCpuMs)} series per CPU-minute of replica; ` +
+          `during the passes only ${r.passCpuMs.toFixed(2)} ms (${Math.round(60_000 / r.passCpuMs)} per CPU-minute)`,
       );
     for (const r of results)
       console.log(
