@@ -1,7 +1,10 @@
 /**
  * Engine throughput and memory: batch fit + score (points/s) for each fast detector on 10k and
  * 100k points, causal scoring, and model scoring. Prints figures and ratios; asserts nothing.
+ * Model scoring and batch scoring take the fastest of `--repeat` runs (a shared machine's load
+ * shows in single runs); training and causal scoring run once.
  * Usage: npx tsx bench/engine.bench.ts [--sizes 10000,100000] [--detectors robust,isolation-forest,ensemble]
+ *        [--repeat 5]
  */
 import { parseArgs } from 'node:util';
 import type { DetectorId } from '@tidemark/core';
@@ -12,6 +15,7 @@ const { values } = parseArgs({
   options: {
     sizes: { type: 'string', default: '10000,100000' },
     detectors: { type: 'string', default: 'robust,isolation-forest,ensemble' },
+    repeat: { type: 'string', default: '5' },
   },
 });
 
@@ -25,7 +29,18 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ result: T; seconds: num
   return { result, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
 }
 
+/** The fastest of `runs` runs of `fn`. */
+async function fastest<T>(runs: number, fn: () => Promise<T>): Promise<{ result: T; seconds: number }> {
+  let best = await timed(fn);
+  for (let k = 1; k < runs; k++) {
+    const next = await timed(fn);
+    if (next.seconds < best.seconds) best = next;
+  }
+  return best;
+}
+
 async function main() {
+  const repeat = Math.max(1, Number(values.repeat));
   console.log(
     'detector          points   train pts/s   model-score pts/s   batch pts/s   causal pts/s   rss',
   );
@@ -34,8 +49,10 @@ async function main() {
       const points = seasonalPoints({ length: size, period: 288, noise: 2, seed: 7 });
       const spec = { id: detector };
       const train = await timed(() => trainModel(points, { detector: spec }));
-      const withModel = await timed(() => scorePoints(points, { detector: spec, model: train.result }));
-      const batch = await timed(() => scorePoints(points, { detector: spec }));
+      const withModel = await fastest(repeat, () =>
+        scorePoints(points, { detector: spec, model: train.result }),
+      );
+      const batch = await fastest(repeat, () => scorePoints(points, { detector: spec }));
       const causal = await timed(() => scorePoints(points, { detector: spec, causal: true }));
       const rate = (s: number) => Math.round(size / s).toLocaleString('en-US');
       console.log(
@@ -45,7 +62,7 @@ async function main() {
   }
   console.log('\ntrain = fit + score the training points (builds the calibration history); model-score =');
   console.log('score with a trained model (what the scorer does per panel refresh); causal = refit as the');
-  console.log('series grows (continuous detectors, NAB).');
+  console.log(`series grows (continuous detectors, NAB). Model-score and batch: fastest of ${repeat} runs.`);
 }
 
 main().catch((error) => {
