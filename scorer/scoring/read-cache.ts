@@ -1,7 +1,7 @@
 import type { Points, TimeRange } from '@tidemark/core';
 import { sortedTagEntries } from '../influx';
 import type { ReadSeries } from '../influx/series-query';
-import { firstPointAt } from './points-range';
+import { firstPointAt, firstTimeAt } from './points-range';
 
 /** One series as kept: columns, NaN for a gap (null). */
 interface KeptSeries {
@@ -35,18 +35,6 @@ function keep(one: ReadSeries, from: number): KeptSeries {
     value[i] = v ?? Number.NaN;
   }
   return { tags: one.tags, time, value };
-}
-
-/** The index of the first kept time at or after `time` (kept times are sorted). */
-function firstTimeAt(times: Float64Array, time: number): number {
-  let lo = 0;
-  let hi = times.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (times[mid]! < time) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /**
