@@ -357,11 +357,14 @@ function scoreWithModel(
     // A handed-over member that turns out to give the band (nobody before it forecasts) is
     // scored here after all; what came back for it is not used.
     handedOver[k] = undefined;
-    const detector = loadMember?.(stateOf(model, entry)) ?? entry.create();
-    if (!loadMember) {
+    const state = stateOf(model, entry);
+    let detector: Detector;
+    if (loadMember) detector = loadMember(state);
+    else {
       // Loaded for this call only: disposed of when it ends.
+      detector = entry.create();
       detectors.push(detector);
-      detector.load(stateOf(model, entry));
+      detector.load(state);
     }
     // Points before the range are only lookback: detectors read them, nobody needs their scores.
     raws.push(padded(detector.score(series, firstSlot, n, { band }), firstSlot));

@@ -35,7 +35,7 @@ export class SortedWindow {
   copy(): SortedWindow {
     const window = new SortedWindow(this.capacity);
     window.sorted.set(this.sorted.subarray(0, this.size));
-    const start = (this.head - this.size + this.capacity) % this.capacity;
+    const start = this.oldestSlot;
     const end = start + this.size;
     window.ring.set(this.ring.subarray(start, Math.min(end, this.capacity)), start);
     if (end > this.capacity) window.ring.set(this.ring.subarray(0, end - this.capacity));
@@ -80,7 +80,7 @@ export class SortedWindow {
   /** Removes the oldest value (nothing when empty). */
   dropOldest(): void {
     if (this.size === 0) return;
-    const evicted = this.ring[(this.head - this.size + this.capacity) % this.capacity]!;
+    const evicted = this.ring[this.oldestSlot]!;
     this.total -= evicted;
     const at = this.lowerBound(evicted);
     this.sorted.copyWithin(at, at + 1, this.size);
@@ -123,9 +123,14 @@ export class SortedWindow {
   /** Values in insertion order, oldest first (for saving). */
   toArray(): number[] {
     const out: number[] = [];
-    const start = (this.head - this.size + this.capacity) % this.capacity;
+    const start = this.oldestSlot;
     for (let k = 0; k < this.size; k++) out.push(this.ring[(start + k) % this.capacity]!);
     return out;
+  }
+
+  /** The ring slot of the oldest value. */
+  private get oldestSlot(): number {
+    return (this.head - this.size + this.capacity) % this.capacity;
   }
 
   private upperBound(value: number): number {
