@@ -21,7 +21,7 @@ export interface FusedLstmArgs {
 
 /**
  * A TensorFlow.js layer computing `tf.layers.lstm({ units })` with its defaults (last output only)
- * through the fused loops of `lstm-kernel.ts`. Its weights have the same names, shapes and
+ * through the fused WebAssembly SIMD loops of `lstm-kernel.ts`. Its weights have the same names, shapes and
  * initialisers, so a model built with it trains with tfjs's optimisers and saves and loads
  * through tfjs's weight format like one built with `tf.layers.lstm`.
  */
@@ -97,7 +97,7 @@ export class FusedLstm extends tf.layers.Layer {
       const weights = readWeights(kernel!, recurrent!, bias!);
       const dims = dimsOf(x!, this.units);
       const inputs = x!.dataSync() as Float32Array;
-      const trace = traceFor(dims, inputs, this.spareTrace);
+      const trace = traceFor(dims, this.spareTrace);
       this.spareTrace = null;
       const last = lstmForward(inputs, weights, dims, trace);
       return {
