@@ -1,8 +1,21 @@
 import { LSTM_KERNEL_WASM } from './lstm-kernel-wasm';
 
+/** The part of the WebAssembly API used here (the project's TypeScript libs do not declare it). */
+interface WasmRuntime {
+  validate(binary: Uint8Array): boolean;
+  Module: new (binary: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: object };
+}
+const { WebAssembly: wasm } = globalThis as unknown as { WebAssembly: WasmRuntime };
+
+interface WasmMemory {
+  buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+
 /** The exports of `lstm-kernel.wat` (pointers are byte offsets into the instance's memory). */
 interface KernelExports {
-  memory: WebAssembly.Memory;
+  memory: WasmMemory;
   forward(
     groups: number,
     steps: number,
@@ -47,9 +60,9 @@ let view: Float32Array | null = null;
 export function kernelInstance(): KernelExports {
   if (kernel) return kernel;
   const binary = Buffer.from(LSTM_KERNEL_WASM, 'base64');
-  if (!WebAssembly.validate(binary))
+  if (!wasm.validate(binary))
     throw new Error('tidemark lstm: this runtime lacks WebAssembly SIMD, which the LSTM kernel needs');
-  kernel = new WebAssembly.Instance(new WebAssembly.Module(binary), {}).exports as unknown as KernelExports;
+  kernel = new wasm.Instance(new wasm.Module(binary), {}).exports as KernelExports;
   return kernel;
 }
 
@@ -59,7 +72,7 @@ export function kernelHeap(bytes: number): Float32Array {
   const missing = bytes - memory.buffer.byteLength;
   if (missing > 0) memory.grow(Math.ceil(missing / PAGE_BYTES));
   if (view?.buffer !== memory.buffer) view = new Float32Array(memory.buffer);
-  return view;
+  return view!;
 }
 
 /** The kernel memory's size in bytes (for tests: it must not grow call after call). */

@@ -196,7 +196,10 @@ export function lstmBackward(trace: LstmTrace, weights: LstmWeights, dLast: Floa
       trace.records.subarray(group * layout.recordFloats, (group + groups) * layout.recordFloats),
       layout.records,
     );
-    heap.set(trace.states.subarray(group * layout.stateFloats, (group + groups) * layout.stateFloats), layout.states);
+    heap.set(
+      trace.states.subarray(group * layout.stateFloats, (group + groups) * layout.stateFloats),
+      layout.states,
+    );
     heap.set(dLast.subarray(first * units, (first + count) * units), layout.out);
     heap.fill(0, layout.out + count * units, layout.out + groups * LANES * units);
     kernel.backward(
@@ -244,7 +247,12 @@ function packForwardWeights(
 }
 
 /** wb[tile, j, i] = recurrentKernel[4·tile + i, j], zero for units past the last. */
-function packRecurrentWeights(heap: Float32Array, at: number, recurrentKernel: Float32Array, units: number): void {
+function packRecurrentWeights(
+  heap: Float32Array,
+  at: number,
+  recurrentKernel: Float32Array,
+  units: number,
+): void {
   const width = 4 * units;
   let p = at;
   for (let tile = 0; tile < units; tile += 4) {
