@@ -87,7 +87,11 @@ export function createMetrics() {
     ),
     engineModelsSent: new Counter(
       'tidemark_engine_models_sent_total',
-      'Trained models (what: model) and ensemble members (what: state) sent to an engine worker: once each, then again only after the worker let it go (it keeps MODEL_CACHE_SIZE of each).',
+      'Trained models (what: model; a stored one as its bytes, decoded in the worker) and ensemble members (what: state) sent to an engine worker: once each, then again only after the worker let it go (it keeps MODEL_CACHE_SIZE models).',
+    ),
+    engineMembersLoaded: new Counter(
+      'tidemark_engine_members_loaded_total',
+      'Model members (detector) loaded from their state in an engine worker: once per model and worker while the worker keeps the model, whether it scores the model or a member of it handed over by another worker.',
     ),
     trainingsRunning: new Counter('tidemark_trainings_running', 'Training jobs running now.', 'gauge'),
     trainings: new Counter('tidemark_trainings_total', 'Training jobs finished, by status.'),

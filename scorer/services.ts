@@ -58,6 +58,7 @@ export async function createServices(
     // A worker holds as many models as the replica keeps decoded, so a run sends each one once.
     keep: config.store.modelCacheSize,
     onSend: (what) => metrics.engineModelsSent.inc({ what }),
+    onLoad: (detector) => metrics.engineMembersLoaded.inc({ detector }),
   });
   const trainingQueue =
     redis && config.cluster

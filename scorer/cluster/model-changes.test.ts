@@ -64,13 +64,14 @@ async function eventually(check: () => Promise<boolean>, what: string): Promise<
 }
 
 const trainedPoints = async (r: Replica, record: ModelRecord | null) =>
-  record ? (await r.models.load(1, record))?.trainedPoints : undefined;
+  record ? (await (await r.models.load(1, record))?.decoded())?.trainedPoints : undefined;
 
 it('a model deleted and trained again on A (version 1 again) is decoded afresh by B', async () => {
   const [a, b] = [await replica('a'), await replica('b')];
   await a.store.models.saveVersion(1, input, await modelBytes(200));
   expect(await trainedPoints(b, await b.store.models.get(1, 'cpu'))).toBe(200);
-  b.fits.put(`1|60000|{}|q-cpu|0|series`, (await b.models.load(1, (await b.store.models.get(1, 'cpu'))!))!);
+  const decoded = await (await b.models.load(1, (await b.store.models.get(1, 'cpu'))!))!.decoded();
+  b.fits.put(`1|60000|{}|q-cpu|0|series`, decoded);
 
   await a.store.models.delete(1, 'cpu');
   const again = await a.store.models.saveVersion(1, input, await modelBytes(300));

@@ -36,16 +36,18 @@ function poolOf(size: number, entry?: string, keep?: number) {
   const calls: string[] = [];
   const warnings: string[] = [];
   const sent: string[] = [];
+  const loaded: string[] = [];
   const logger = createLogger('warn', (line) => warnings.push(JSON.parse(line).msg));
   const pool = new EnginePool({
     size,
     logger,
     onCall: (kind, thread) => calls.push(`${kind} ${thread}`),
     onSend: (what) => sent.push(what),
+    onLoad: (detector) => loaded.push(detector),
     ...(entry ? { entry } : {}),
     ...(keep ? { keep } : {}),
   });
-  return { pool, calls, warnings, sent };
+  return { pool, calls, warnings, sent, loaded };
 }
 
 /** Runs `test` with a pool of `size` workers (each keeping `keep` models), closed after. */
@@ -137,6 +139,28 @@ describe('EnginePool', () => {
       for (const outcome of again) expect(outcome).toEqual(scored);
       expect(sentFirst).toBe(2);
       expect(sent.filter((what) => what === 'model')).toHaveLength(2);
+    }));
+
+  it('a worker loads a member once, whether it was handed the member or scores the model itself', () =>
+    withPool(2, async ({ pool, loaded }) => {
+      await pool.ready();
+      const [x, z] = [structuredClone(model), structuredClone(model)];
+      // Alone, each goes to the first worker, which hands the ensemble's later members to the second.
+      await scoreWithModel(pool, z);
+      await scoreWithModel(pool, x);
+      const perModel = [...loaded];
+      expect(perModel).toHaveLength(6);
+      // The first worker is two calls behind (z twice): x goes to the second, which holds x's
+      // handed-over members and now scores x itself. It loads only what it did not hold.
+      const outcomes = await Promise.all([
+        scoreWithModel(pool, z),
+        scoreWithModel(pool, z),
+        scoreWithModel(pool, x),
+      ]);
+      for (const outcome of outcomes) expect(outcome).toEqual(scored);
+      const [first] = perModel;
+      expect(loaded).toEqual([...perModel, first]);
+      expect(perModel.filter((detector) => detector === first)).toHaveLength(2);
     }));
 
   it('parses, scores and encodes a body of points in a worker, byte for byte as here', () =>

@@ -13,8 +13,11 @@ import type { Logger } from '../log';
 import {
   type EngineCall,
   type EngineResult,
+  isStoredModel,
+  type ModelInput,
   type ScoreCallOptions,
   type ScoreOutcome,
+  type StoredModel,
   type TrainCallOptions,
   type TrainProgress,
   toColumns,
@@ -35,23 +38,26 @@ export interface EnginePoolOptions {
   /** The worker's script (tests start misbehaving ones); default `engine-worker.cjs`. */
   entry?: string;
   /**
-   * Models (and ensemble members) each worker keeps decoded, least recently used dropped; default
-   * 32. Below the series a continuous run scores, every series' model crosses to the worker again
-   * each run (the scorer sizes it from MODEL_CACHE_SIZE).
+   * Models each worker keeps decoded, with their loaded members (or only the members another
+   * worker handed over), least recently used dropped; default 32. Below the series a continuous
+   * run scores, every series' model crosses to the worker again each run (the scorer sizes it
+   * from MODEL_CACHE_SIZE).
    */
   keep?: number;
   /** Hears of each model or member state sent to a worker (again, once it let one go). */
   onSend?: (what: 'model' | 'state') => void;
+  /** Hears of each member a worker loaded from its state (once per model and worker while kept). */
+  onLoad?: (detector: string) => void;
 }
 
-/** Models and member states a worker keeps unless told otherwise. */
+/** Models a worker keeps unless told otherwise. */
 export const DEFAULT_WORKER_KEEP = 32;
 
 /** The engine's two entry points with plain options, wherever the engine runs. */
 export interface Engine {
   scoreSeries(
     points: readonly Point[],
-    options: ScoreCallOptions & { model?: TrainedModel },
+    options: ScoreCallOptions & { model?: ModelInput },
   ): Promise<ScoreOutcome>;
   trainModel(points: readonly Point[], options: TrainCallOptions & Listeners): Promise<TrainedModel>;
 }
@@ -62,10 +68,23 @@ interface Listeners {
   onProgress?: (progress: TrainProgress) => void;
 }
 
+/** The engine on this thread, a stored model decoded here (the pool's fallback, or no pool). */
+export const localEngine: Engine = {
+  scoreSeries: async (points, { model, ...options }) =>
+    scoreSeries(points, {
+      ...options,
+      ...(model ? { model: isStoredModel(model) ? await model.decoded() : model } : {}),
+    }),
+  trainModel,
+};
+
 interface Pending {
   call: EngineCall;
-  /** The model or member state sent with the call, by its key, when the worker does not hold it. */
-  payload?: { key: number; model: TrainedModel } | { key: number; state: DetectorState };
+  /**
+   * The model a call needs, by its key (for a member call, with the member's detector): sent
+   * with it (decoded, as bytes, or the member's state) when the worker does not hold it.
+   */
+  payload?: { key: string; model: ModelInput; detector?: DetectorState['detector'] };
   /** What to do when the worker is lost before it answers (run the call here). */
   rerun(): void;
   onProgress?: (progress: TrainProgress) => void;
@@ -76,8 +95,11 @@ interface Pending {
 interface Slot {
   worker: Worker;
   ready: boolean;
-  /** Keys of models and states this worker was sent (it may have dropped some: it then asks again). */
-  sent: Set<number>;
+  /**
+   * Keys of the models this worker was sent, and `key#detector` of members sent alone (it may
+   * have dropped some: it then asks again).
+   */
+  sent: Set<string>;
   pending: Map<number, Pending>;
 }
 
@@ -101,7 +123,7 @@ function workerError(name: string, message: string): Error {
  */
 export class EnginePool {
   private readonly slots: Slot[] = [];
-  private readonly keys = new WeakMap<object, number>();
+  private readonly keys = new WeakMap<TrainedModel, string>();
   private nextKey = 1;
   private nextId = 1;
   private started = false;
@@ -130,7 +152,7 @@ export class EnginePool {
     scoreSeries: (points, { model, ...options }) =>
       this.call(
         { kind: 'score', points: toColumns(points), options, relay: false },
-        () => scoreSeries(points, { ...options, ...(model ? { model } : {}) }),
+        () => localEngine.scoreSeries(points, { ...options, ...(model ? { model } : {}) }),
         model && { key: this.keyOf(model), model },
       ),
     trainModel: (points, { signal, onProgress, ...options }) => {
@@ -166,7 +188,7 @@ export class EnginePool {
     this.start();
     if (!this.slots.some((slot) => slot.ready)) await this.ready();
     signal?.throwIfAborted();
-    const slot = this.pick(undefined, payload?.key);
+    const slot = this.pick(undefined, payload);
     if (!slot) return this.runHere(call.kind, here);
     const id = this.nextId++;
     const abort = () => slot.worker.postMessage({ abort: id, reason: String(signal?.reason) });
@@ -214,27 +236,29 @@ export class EnginePool {
   }
 
   /**
-   * The ready worker with the fewest calls, other than `not`; for a call with a model or member
-   * (`key`), the one holding it already unless that has more than one call more, so a model is
-   * kept by one worker, not by every one (memory), and not sent again.
+   * The ready worker with the fewest calls, other than `not`; for a call with a model (`payload`),
+   * the one holding it (or, for a member call, that member) already unless that has more than
+   * one call more, so a model is kept by one worker, not by every one (memory), and not sent again.
    */
-  private pick(not?: Slot, key?: number): Slot | undefined {
+  private pick(not?: Slot, payload?: Pending['payload']): Slot | undefined {
     let best: Slot | undefined;
     let holder: Slot | undefined;
     for (const slot of this.slots) {
       if (slot === not || !slot.ready) continue;
       if (!best || slot.pending.size < best.pending.size) best = slot;
-      if (key !== undefined && slot.sent.has(key) && (!holder || slot.pending.size < holder.pending.size))
+      if (payload && holds(slot, payload) && (!holder || slot.pending.size < holder.pending.size))
         holder = slot;
     }
     return holder && best && holder.pending.size <= best.pending.size + 1 ? holder : best;
   }
 
-  private keyOf(value: object): number {
-    let key = this.keys.get(value);
+  /** A stored model's key is its version's; a decoded one (a fit) gets one for as long as it lives. */
+  private keyOf(model: ModelInput): string {
+    if (isStoredModel(model)) return `stored:${model.key}`;
+    let key = this.keys.get(model);
     if (key === undefined) {
-      key = this.nextKey++;
-      this.keys.set(value, key);
+      key = `fit:${this.nextKey++}`;
+      this.keys.set(model, key);
     }
     return key;
   }
@@ -249,28 +273,58 @@ export class EnginePool {
       call = { ...call, relay: pending.payload !== undefined && idle };
     }
     const { payload } = pending;
-    if (payload) {
-      const key = payload.key;
-      const withPayload = slot.sent.has(key)
-        ? {}
-        : 'model' in payload
-          ? { model: payload.model }
-          : { state: payload.state };
-      if (!slot.sent.has(key)) this.options.onSend?.('model' in payload ? 'model' : 'state');
-      call = {
-        ...call,
-        ...(call.kind === 'score' ? { modelKey: key } : { key }),
-        ...withPayload,
-      } as EngineCall;
-      slot.sent.add(key);
+    const post = (extra: object = {}, transfer: ArrayBuffer[] = []) =>
+      slot.worker.postMessage({ id, ...call, ...extra } as WorkerRequest, transfer);
+    if (!payload) {
+      post();
+      return;
     }
-    slot.worker.postMessage({ id, ...call } satisfies WorkerRequest);
+    call = { ...call, ...(call.kind === 'score' ? { modelKey: payload.key } : { key: payload.key }) };
+    if (holds(slot, payload)) {
+      post();
+      return;
+    }
+    const { model, detector } = payload;
+    const state =
+      detector && !isStoredModel(model) ? model.states.find((s) => s.detector === detector) : undefined;
+    this.options.onSend?.(state ? 'state' : 'model');
+    slot.sent.add(state ? `${payload.key}#${detector}` : payload.key);
+    if (state) post({ state });
+    else if (!isStoredModel(model)) post({ model });
+    else this.sendBytes(slot, id, pending, model, post);
+  }
+
+  /** A stored model's bytes, read now (this thread keeps no copy) and handed over, not copied. */
+  private sendBytes(
+    slot: Slot,
+    id: number,
+    pending: Pending,
+    model: StoredModel,
+    post: (extra: object, transfer: ArrayBuffer[]) => void,
+  ): void {
+    model.bytes().then(
+      (bytes) => {
+        if (slot.pending.get(id) !== pending) return; // the worker was lost meanwhile: rerun here
+        const own = bytes.slice();
+        post({ modelBytes: own }, [own.buffer]);
+      },
+      (error: unknown) => {
+        slot.sent.delete(pending.payload!.key);
+        if (!slot.pending.delete(id)) return;
+        this.holdOpen(slot);
+        pending.reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
   }
 
   private receive(slot: Slot, reply: WorkerReply): void {
     if ('ready' in reply) {
       slot.ready = true;
       this.wakeIfAllReady();
+      return;
+    }
+    if ('loaded' in reply) {
+      this.options.onLoad?.(reply.loaded);
       return;
     }
     if ('relay' in reply) {
@@ -286,7 +340,9 @@ export class EnginePool {
     slot.pending.delete(reply.id);
     this.holdOpen(slot);
     if ('missing' in reply) {
-      slot.sent.delete(pending.payload!.key);
+      const { key, detector } = pending.payload!;
+      slot.sent.delete(key);
+      slot.sent.delete(`${key}#${detector}`);
       this.send(slot, reply.id, pending);
     } else if ('error' in reply) {
       pending.reject(workerError(reply.name, reply.error));
@@ -304,18 +360,17 @@ export class EnginePool {
     const answer = (message: WorkerRequest, transfer: ArrayBuffer[] = []) => {
       if (this.slots.includes(from)) from.worker.postMessage(message, transfer);
     };
-    const pending = from.pending.get(reply.id);
-    const model = pending?.payload && 'model' in pending.payload ? pending.payload.model : undefined;
-    const state = model?.states.find((s) => s.detector === reply.detector);
-    const target = this.pick(from, state ? this.keyOf(state) : undefined);
-    if (!state || !target) {
+    const model = from.pending.get(reply.id)?.payload;
+    const payload = model && { ...model, detector: reply.detector };
+    const target = payload && this.pick(from, payload);
+    if (!payload || !target) {
       answer({ relayed: reply.relay, runHere: true });
       return;
     }
     const task: MemberTask = reply.task;
     const member: Pending = {
-      call: { kind: 'member', key: 0, task },
-      payload: { key: this.keyOf(state), state },
+      call: { kind: 'member', key: payload.key, detector: reply.detector, task },
+      payload,
       // Lost with its worker: the call's worker runs it instead of this thread.
       rerun: () => answer({ relayed: reply.relay, runHere: true }),
       resolve: (outcome) => {
@@ -353,4 +408,9 @@ export class EnginePool {
     for (const pending of slot.pending.values()) pending.rerun();
     slot.pending.clear();
   }
+}
+
+/** Whether `slot` holds the payload's model (or, for a member call, that member alone). */
+function holds(slot: Slot, { key, detector }: NonNullable<Pending['payload']>): boolean {
+  return slot.sent.has(key) || (detector !== undefined && slot.sent.has(`${key}#${detector}`));
 }

@@ -50,20 +50,55 @@ export interface ScoreOutcome {
 }
 
 /**
- * One piece of engine work. Models and member states go with a key: a worker keeps what it was
- * sent (`model`/`state` only when it may not hold `key`) and answers `missing` once it let one go.
+ * A stored model by its version: the main thread keeps only this (no decoded copy), and a worker
+ * that does not hold `key` is sent the bytes, which it decodes and keeps.
  */
+export interface StoredModel {
+  /** Org, model id, version and checksum: one key, one model, for good. */
+  readonly key: string;
+  readonly detector: TrainedModel['detector'];
+  readonly period: number | null;
+  /** The encoded model (read from the store when not at hand). */
+  bytes(): Promise<Uint8Array>;
+  /** The model decoded, for the engine on the main thread (no workers, or one lost). */
+  decoded(): Promise<TrainedModel>;
+}
+
+/** A model as the engine's callers hand it over: decoded (a fit), or stored (see `StoredModel`). */
+export type ModelInput = TrainedModel | StoredModel;
+
+export const isStoredModel = (model: ModelInput): model is StoredModel =>
+  typeof (model as StoredModel).bytes === 'function';
+
+/**
+ * What goes with a call that needs a model a worker may not hold: nothing when it does (`key`
+ * only), the decoded model, or a stored model's bytes (the worker decodes them); a member call
+ * takes the member's state instead of a decoded model. A worker answers `missing` once it let
+ * the model go.
+ */
+export interface ModelPayload {
+  model?: TrainedModel;
+  modelBytes?: Uint8Array;
+}
+
+/** One piece of engine work. Models are kept by a worker under the key the main thread gives. */
 export type EngineCall =
-  | { kind: 'member'; key: number; state?: DetectorState; task: MemberTask }
-  | {
+  | ({
+      kind: 'member';
+      /** The key of the member's model, and the member's detector in it. */
+      key: string;
+      detector: DetectorState['detector'];
+      state?: DetectorState;
+      task: MemberTask;
+    } & ModelPayload)
+  | ({
       kind: 'score';
       points: PointColumns;
       options: ScoreCallOptions;
-      modelKey?: number;
-      model?: TrainedModel;
+      modelKey?: string;
       /** Hand the ensemble's second member back to the pool (another worker is idle). */
       relay: boolean;
-    }
+    } & ModelPayload)
   | { kind: 'train'; points: PointColumns; options: TrainCallOptions }
   | { kind: 'points-body'; body: Uint8Array; limits: PointsBodyLimits };
 
@@ -77,7 +112,7 @@ export type EngineResult<K extends EngineCall['kind']> = K extends 'member'
 
 /** What a worker is started with (`workerData`). */
 export interface WorkerSetup {
-  /** Models and member states it keeps (see `EnginePoolOptions.keep`). */
+  /** Models it keeps, with their loaded members (see `EnginePoolOptions.keep`). */
   keep: number;
 }
 
@@ -93,6 +128,8 @@ export type WorkerRequest = ({ id: number } & EngineCall) | RelayAnswer | { abor
 /** Engine worker → main thread. */
 export type WorkerReply =
   | { ready: true }
+  /** A member was loaded (from its state) in this worker. */
+  | { loaded: DetectorState['detector'] }
   | { id: number; result: EngineResult<EngineCall['kind']> }
   | { id: number; missing: true }
   | { id: number; error: string; name: string }

@@ -1,13 +1,14 @@
 /**
  * The loop of an engine worker thread: runs engine calls for the main thread (see `EnginePool`).
- * Models and member states are kept by the key the main thread gives each, so a model's forest
- * crosses the thread boundary once, not with every request.
+ * Models are kept, with their loaded members, by the key the main thread gives each (one cache,
+ * `WorkerModels`), so a model's forest crosses the thread boundary and is loaded once, not with
+ * every request.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import {
   type Detector,
   type DetectorState,
-  loadMember,
+  decodeModel,
   type MemberOffload,
   type MemberOutcome,
   runMemberTask,
@@ -18,45 +19,41 @@ import {
 import {
   type EngineCall,
   fromColumns,
+  type ModelPayload,
   type RelayAnswer,
   type WorkerReply,
   type WorkerRequest,
   type WorkerSetup,
 } from './engine-protocol';
-import { LruMap } from './lru-map';
 import { scorePointsBody } from './points-body';
-
-/** A model sent here, with its members as loaded the first time it was scored. */
-interface KeptModel {
-  model: TrainedModel;
-  loaded: Map<DetectorState, Detector>;
-}
+import { ensureTfBackend } from './tf-backend';
+import { WorkerModels } from './worker-models';
 
 const port = parentPort!;
 const { keep } = workerData as WorkerSetup;
-const members = new LruMap<number, Detector>(keep, (detector) => detector.dispose());
-const models = new LruMap<number, KeptModel>(keep, (kept) => {
-  for (const detector of kept.loaded.values()) detector.dispose();
-});
+const post = (reply: WorkerReply, transfer: ArrayBuffer[] = []) => port.postMessage(reply, transfer);
+const models = new WorkerModels(keep, (detector) => post({ loaded: detector }));
 const relays = new Map<number, (answer: RelayAnswer) => void>();
 const aborts = new Map<number, AbortController>();
 let nextRelay = 1;
 
-const post = (reply: WorkerReply, transfer: ArrayBuffer[] = []) => port.postMessage(reply, transfer);
 const buffersOf = (outcome: MemberOutcome) => [
   outcome.raw.buffer as ArrayBuffer,
   outcome.probabilities.buffer as ArrayBuffer,
 ];
 
-/** Hands a member of call `id`'s model back to the main thread, which gives it to an idle worker. */
-function relayFor(id: number): MemberOffload {
+/**
+ * Hands a member of call `id`'s model (kept by `key`) back to the main thread, which gives it to
+ * an idle worker; told to run it here, this worker loads it into its own cache, once.
+ */
+function relayFor(id: number, key: string): MemberOffload {
   return (task, state) =>
     new Promise((resolve, reject) => {
       const relay = nextRelay++;
       relays.set(relay, (reply) => {
         try {
           if ('outcome' in reply) resolve(reply.outcome);
-          else if ('runHere' in reply) resolve(runMemberTask(loadMember(state), task));
+          else if ('runHere' in reply) resolve(runMemberTask(models.member(key, state), task));
           else reject(new Error(reply.error));
         } catch (error) {
           reject(error);
@@ -66,40 +63,40 @@ function relayFor(id: number): MemberOffload {
     });
 }
 
-/** The model kept by `key` (now the most recently used), or `sent` kept from now on. */
-function keptModel(key: number, sent: TrainedModel | undefined): KeptModel | undefined {
-  // A key stands for one model (the main thread's object): what is held is what was sent.
-  const held = models.get(key);
-  if (held || !sent) return held;
-  const kept: KeptModel = { model: sent, loaded: new Map() };
-  models.set(key, kept);
-  return kept;
+/** The model kept by `key`, or the one the call brings (decoded here from its bytes), kept from now on. */
+function modelFor(key: string, call: ModelPayload): TrainedModel | undefined {
+  const sent = call.model ?? (call.modelBytes ? decodeModel(call.modelBytes) : undefined);
+  return models.model(key, sent);
 }
 
-function loadedMember(kept: KeptModel, state: DetectorState): Detector {
-  let detector = kept.loaded.get(state);
-  if (!detector) {
-    detector = loadMember(state);
-    kept.loaded.set(state, detector);
-  }
-  return detector;
+/** Member `detector` of model `key`: loaded already, or from the state or model the call brings. */
+function memberFor(call: Extract<EngineCall, { kind: 'member' }>): Detector | undefined {
+  const held = models.memberIfHeld(call.key, call.detector);
+  if (held) return held;
+  if (call.state) return models.member(call.key, call.state);
+  const model = modelFor(call.key, call);
+  const state = model?.states.find((s) => s.detector === call.detector);
+  return state ? models.member(call.key, state) : undefined;
 }
 
 async function run(id: number, call: EngineCall): Promise<void> {
   if (call.kind === 'member') {
-    const detector = members.get(call.key) ?? (call.state ? loadMember(call.state) : undefined);
+    const detector = memberFor(call);
     if (!detector) return post({ id, missing: true });
-    members.set(call.key, detector);
     const outcome = runMemberTask(detector, call.task);
     return post({ id, result: outcome }, buffersOf(outcome));
   }
   if (call.kind === 'score') {
-    const kept = call.modelKey === undefined ? undefined : keptModel(call.modelKey, call.model);
-    if (call.modelKey !== undefined && !kept) return post({ id, missing: true });
+    const key = call.modelKey;
+    const model = key === undefined ? undefined : modelFor(key, call);
+    if (key !== undefined && !model) return post({ id, missing: true });
+    if (model?.states.some((state) => state.detector === 'lstm')) await ensureTfBackend();
     const result = await scoreSeries(fromColumns(call.points), {
       ...call.options,
-      ...(kept ? { model: kept.model, loadMember: (state) => loadedMember(kept, state) } : {}),
-      ...(call.relay ? { offload: relayFor(id) } : {}),
+      ...(model && key !== undefined
+        ? { model, loadMember: (state: DetectorState) => models.member(key, state) }
+        : {}),
+      ...(call.relay && key !== undefined ? { offload: relayFor(id, key) } : {}),
     });
     return post({ id, result });
   }

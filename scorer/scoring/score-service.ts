@@ -10,7 +10,7 @@ import {
   type TagFilter,
   type TimeRange,
 } from '@tidemark/core';
-import { MIN_HISTORY_POINTS, scoreSeries, type TrainedModel, trainModel } from '@tidemark/core/engine';
+import { MIN_HISTORY_POINTS, type TrainedModel } from '@tidemark/core/engine';
 import type { OrgAccess } from '../access/org-access';
 import { limitProblem } from '../http/problem';
 import { sortedTagEntries } from '../influx';
@@ -23,7 +23,7 @@ import {
 } from '../steering/steering';
 import type { ModelRecord, ModelRegistry } from '../store';
 import { anchorSpanMs, segmentsOf } from './anchors';
-import type { Engine } from './engine-pool';
+import { type Engine, localEngine } from './engine-pool';
 import { checkGroupByKeys, explainEmpty } from './explain-empty';
 import { FitCache } from './fit-cache';
 import { modelLookbackMs, planHistory } from './history';
@@ -164,7 +164,7 @@ interface SeriesRead {
 export function createScoringService(deps: ScoringDeps): ScoringService {
   const cache = deps.modelCache ?? new ModelCache(deps.models);
   const fits = deps.fitCache ?? new FitCache();
-  const engine: Engine = deps.engine ?? { scoreSeries, trainModel };
+  const engine: Engine = deps.engine ?? localEngine;
 
   /** The fit at `anchor`: kept, or learned now from the history before it; null with too little. */
   async function fitAt(
