@@ -8,10 +8,13 @@
  * ratio, the CPU time per series of the replicas and of influxd (`/proc/<pid>/stat`: on a shared machine
  * the wall-clock figures move with the load, these much less; the replicas' also from each tick to
  * its pass's end only, without what they do between ticks), Redis time and commands per scored
- * series (`INFO commandstats`), and the failover time
- * (kill -9 of one of the two replicas to its partitions scored by the other).
+ * series (`INFO commandstats`), the models sent to (and decoded in) an engine worker per pass,
+ * each replica's resident memory (`/proc/<pid>/status`: now, and its peak) once its passes are
+ * done, and the failover time (kill -9 of one of the two replicas to its partitions scored by
+ * the other).
  * Usage: npx tsx bench/cluster-throughput.bench.ts [--series 2000] [--partitions 16] [--passes 2]
  *        [--model-cache N] (MODEL_CACHE_SIZE of each replica; default: --series)
+ *        [--replicas 1,2] (the groups to time: `1` skips the two replicas and the failover)
  */
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -32,12 +35,14 @@ const { values } = parseArgs({
     passes: { type: 'string', default: '2' },
     /** Decoded models each replica keeps (MODEL_CACHE_SIZE); the default holds every series. */
     'model-cache': { type: 'string' },
+    replicas: { type: 'string', default: '1,2' },
   },
 });
 const SERIES = Number(values.series);
 const PARTITIONS = values.partitions!;
 const PASSES = Number(values.passes);
 const CACHE = values['model-cache'] ?? String(SERIES);
+const GROUPS = values.replicas!.split(',').map(Number);
 const MINUTE = 60_000;
 const DAY_POINTS = 1_440;
 const QUERY = { database: 'bench', measurement: 'cpu', field: 'value', groupBy: ['host'] };
@@ -62,6 +67,14 @@ async function cpuSeconds(pid: number): Promise<number> {
   const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100; // clock ticks (USER_HZ 100)
+}
+
+/** Resident memory of process `pid` now and at its peak, in MB (`VmRSS`, `VmHWM`). */
+async function residentMb(pid: number): Promise<{ now: number; peak: number }> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const kb = (field: string) =>
+    Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN);
+  return { now: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
 }
 
 /** The pid of this process's child running `command` (influxd: the harness does not say it). */
@@ -172,7 +185,7 @@ async function main() {
       usecPerSeries: number;
       callsPerSeries: number;
     }> = [];
-    for (const count of [1, 2]) {
+    for (const count of GROUPS) {
       const group = [await start('r1', 0), ...(count === 2 ? [await start('r2', 1)] : [])];
       const detector = {
         id: 'bench',
@@ -193,6 +206,13 @@ async function main() {
       const scoredBefore = await written();
       const cpu = () => Promise.all([...group.map((r) => cpuSeconds(r.child.pid!)), cpuSeconds(influxdPid)]);
       const cpuBefore = await cpu();
+      const engineCounts = () =>
+        Promise.all(
+          ['tidemark_engine_models_sent_total', 'tidemark_engine_members_loaded_total'].map(async (metric) =>
+            (await Promise.all(group.map((r) => r.total(metric)))).reduce((sum, n) => sum + n, 0),
+          ),
+        );
+      const engineBefore = await engineCounts();
       let passCpu = 0;
       const replicasCpu = async () => (await cpu()).slice(0, -1).reduce((sum, c) => sum + c, 0);
       for (let pass = 0; pass < PASSES; pass++) {
@@ -207,6 +227,14 @@ async function main() {
         );
       }
       const after = await commandStats(redis);
+      const [sent, loaded] = (await engineCounts()).map((n, i) => (n - engineBefore[i]!) / PASSES);
+      const memory = await Promise.all(group.map((r) => residentMb(r.child.pid!)));
+      console.log(
+        `${count} replica(s): per pass ${sent!.toFixed(0)} models sent to (and decoded in) an engine worker, ` +
+          `${loaded!.toFixed(0)} members loaded; resident memory ${memory
+            .map((m) => `${m.now.toFixed(0)} MB (peak ${m.peak.toFixed(0)})`)
+            .join(' / ')} with ${SERIES} models`,
+      );
       const cpuAfter = await cpu();
       const cpuUsed = cpuAfter.map((seconds, i) => seconds - cpuBefore[i]!);
       const scoredAfter = await written();
@@ -242,9 +270,10 @@ async function main() {
     }
     const [one, two] = results;
     console.log(`series/min, one replica on one core: ${Math.round(one!.perMinute)} (target 5,000)`);
-    console.log(
-      `series/min, two replicas on a core each: ${Math.round(two!.perMinute)}; ratio ${(two!.perMinute / one!.perMinute).toFixed(2)} (target 1.8)`,
-    );
+    if (two)
+      console.log(
+        `series/min, two replicas on a core each: ${Math.round(two!.perMinute)}; ratio ${(two!.perMinute / one!.perMinute).toFixed(2)} (target 1.8)`,
+      );
     for (const r of results)
       console.log(
         `  ${r.replicas} replica(s): CPU per scored series ${r.replicaCpuMs.toFixed(2)} ms in the replica(s) (all threads), ` +
