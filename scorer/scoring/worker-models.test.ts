@@ -37,20 +37,22 @@ function recording(capacity: number) {
   return { models, member, held, loads, disposed };
 }
 
-const stateOf = (detector: string) => model.states.find((s) => s.detector === detector)!;
+/** A copy of one of the model's states (a cache drops blobs from what it keeps). */
+const stateOf = (detector: string) => structuredClone(model.states.find((s) => s.detector === detector)!);
 
 describe('WorkerModels', () => {
   it('loads a member once, whether it came alone (handed over) or with its model, in either order', () => {
     const { models, member, held, loads } = recording(4);
     const forest = stateOf('isolation-forest');
     // Handed over first, then the model scored here: the forest is not loaded again.
-    const handed = member('a', structuredClone(forest));
+    const handed = member('a', forest);
     expect(models.model('a')).toBeUndefined(); // a member alone is not the model
-    expect(models.model('a', model)).toBe(model);
+    const sent = structuredClone(model);
+    expect(models.model('a', sent)).toBe(sent);
     expect(member('a', forest)).toBe(handed);
     expect(held('a', 'isolation-forest')).toBe(handed);
     // The model first, then a member of it handed over: taken from the model, loaded once.
-    models.model('b', model);
+    models.model('b', structuredClone(model));
     const robust = held('b', 'robust');
     expect(member('b', stateOf('robust'))).toBe(robust);
     expect(held('c', 'robust')).toBeUndefined();
@@ -58,18 +60,34 @@ describe('WorkerModels', () => {
     expect(models.size).toBe(2);
   });
 
+  it('drops the blobs of a member once it is loaded here (the member holds its own copy)', () => {
+    const { models, member } = recording(2);
+    const mine = structuredClone(model);
+    models.model('a', mine);
+    member('a', mine.states.find((s) => s.detector === 'isolation-forest')!);
+    const forest = mine.states.find((s) => s.detector === 'isolation-forest')!;
+    expect(forest.blobs).toBeUndefined();
+    expect(forest.params).toEqual(stateOf('isolation-forest').params);
+    expect(stateOf('isolation-forest').blobs).toBeDefined(); // a copy's, not the model's
+    // Loaded alone first (handed over), then the model comes: its copy is dropped as it arrives.
+    member('b', stateOf('isolation-forest'));
+    const later = structuredClone(model);
+    models.model('b', later);
+    expect(later.states.find((s) => s.detector === 'isolation-forest')!.blobs).toBeUndefined();
+  });
+
   it('has one bound for models and members alone together, and disposes what it drops', () => {
     const { models, member, held, loads, disposed } = recording(2);
-    models.model('a', model);
+    models.model('a', structuredClone(model));
     member('a', stateOf('robust'));
     member('b', stateOf('isolation-forest')); // a member alone takes a place too
-    models.model('c', model); // drops a, the least recently used
+    models.model('c', structuredClone(model)); // drops a, the least recently used
     expect(models.size).toBe(2);
     expect(disposed).toEqual(['robust@a']);
     expect(models.model('a')).toBeUndefined();
     expect(held('b', 'isolation-forest')).toBeDefined();
     member('c', stateOf('pattern')); // c is used: b is now the oldest
-    models.model('d', model);
+    models.model('d', structuredClone(model));
     expect(disposed).toEqual(['robust@a', 'isolation-forest@b']);
     expect(loads).toEqual(['robust@a', 'isolation-forest@b', 'pattern@c']);
   });

@@ -40,8 +40,10 @@ export class WorkerModels {
     const kept = this.entries.get(key);
     if (kept?.model) return kept.model;
     if (!sent) return undefined;
-    if (kept) kept.model = sent;
-    else this.entries.set(key, { model: sent, loaded: new Map() });
+    if (kept) {
+      kept.model = sent;
+      for (const detector of kept.loaded.keys()) shedBlobs(sent, detector);
+    } else this.entries.set(key, { model: sent, loaded: new Map() });
     return sent;
   }
 
@@ -60,6 +62,7 @@ export class WorkerModels {
       detector = this.load(state);
       this.onLoad(state.detector);
       kept.loaded.set(state.detector, detector);
+      if (kept.model) shedBlobs(kept.model, state.detector);
     }
     return detector;
   }
@@ -72,4 +75,17 @@ export class WorkerModels {
     const state = kept?.model?.states.find((s) => s.detector === detector);
     return state ? this.member(key, state) : undefined;
   }
+}
+
+/**
+ * Drops the blobs (an isolation forest's nodes, LSTM weights) of a member loaded from `model`:
+ * the loaded member holds its own copy, and is dropped only with the model, so they are never
+ * read again. About 200 kB of a default-detector model.
+ */
+function shedBlobs(model: TrainedModel, detector: string): void {
+  const at = model.states.findIndex((state) => state.detector === detector);
+  const state = model.states[at];
+  if (!state?.blobs) return;
+  const { blobs: _blobs, ...rest } = state;
+  model.states[at] = rest;
 }
