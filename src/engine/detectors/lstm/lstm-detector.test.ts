@@ -124,6 +124,43 @@ describe('causality', () => {
   });
 });
 
+describe('causality with the dynamic threshold', () => {
+  let thresholded: LstmDetector;
+  beforeAll(async () => {
+    thresholded = new LstmDetector({
+      ...SMALL,
+      dynamicThreshold: true,
+      thresholdMode: 'ratio',
+      thresholdHistory: 200,
+      thresholdStep: 50,
+    });
+    await thresholded.fit(series, TRAIN_END, context());
+  });
+  afterAll(() => thresholded.dispose());
+
+  it('scores a prefix and a range exactly as the same points of the whole series', () => {
+    const whole = thresholded.score(series, 0, 1400);
+    expect(asArrays(whole)).not.toEqual(asArrays(detector.score(series, 0, 1400)));
+    for (const k of [17, 500, 1201]) {
+      expect(asArrays(thresholded.score(series, 0, k))).toEqual(asArrays(whole, k));
+    }
+    const part = thresholded.score(series, 1150, 1300);
+    expect(asArrays(part)).toEqual(asArrays(whole).map((array) => array.slice(1150, 1300)));
+  });
+
+  it('does not look at the future', () => {
+    const before = thresholded.score(series, 0, 1400);
+    const changed = withValues(series, (values) => values.fill(1e6, 1300));
+    const after = thresholded.score(changed, 0, 1400);
+    expect(asArrays(after, 1300)).toEqual(asArrays(before, 1300));
+    expect(after.raw[1300]).not.toBe(before.raw[1300]);
+  });
+
+  it('flags the spike of the series above its threshold', () => {
+    expect(thresholded.score(series, 0, 1400).raw[SPIKE_AT]).toBeGreaterThan(1);
+  });
+});
+
 describe('save and load', () => {
   it('round-trips through JSON params and the model.json/weights.bin blobs to identical scores', () => {
     const state = detector.save();

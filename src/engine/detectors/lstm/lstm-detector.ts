@@ -7,6 +7,7 @@ import {
   type RawScores,
   type SeriesView,
 } from '../../detector';
+import { withoutAnomalousTargets } from './anomaly-skip';
 import { ensureTfBackend, readyTfBackend } from './backend';
 import { buildForecaster, type ModelShape, predictWindows } from './model';
 import { type LstmConfig, type LstmOptions, lstmConfig } from './options';
@@ -26,6 +27,7 @@ import {
   forecastablePoints,
   lookback,
   type Normalisation,
+  type TrainingWindows,
   trainingTargets,
   trainingWindows,
   type WindowShape,
@@ -84,10 +86,11 @@ export class LstmDetector implements Detector {
       return;
     }
     const previous = this.warmStartModel(untrained);
+    const trainOn = previous ? this.withoutPreviousAnomalies(windows, previous, untrained) : windows;
     const model = buildForecaster(untrained, context.seed);
     try {
       if (previous) model.setWeights(previous.getWeights());
-      const result = await trainForecaster(model, windows, untrained, {
+      const result = await trainForecaster(model, trainOn, untrained, {
         ...this.config,
         epochs: previous ? this.config.warmStartEpochs : this.config.epochs,
         seed: context.seed,
@@ -169,6 +172,15 @@ export class LstmDetector implements Detector {
     return same ? model : null;
   }
 
+  /** The windows whose targets the previous fit's model did not miss badly (anomaly-skip.ts). */
+  private withoutPreviousAnomalies(windows: TrainingWindows, previous: tf.LayersModel, shape: LstmParams) {
+    const { skipErrorAbove, minTrainingWindows, predictBatchSize } = this.config;
+    if (skipErrorAbove === 0) return windows;
+    const predicted = predictWindows(previous, windows.xs, windows.count, shape, predictBatchSize);
+    const kept = withoutAnomalousTargets(windows, predicted, shape.window * shape.channels, skipErrorAbove);
+    return kept.count >= minTrainingWindows ? kept : windows;
+  }
+
   /** The most recent windows of [0, end), normalised with the robust location/scale of their span. */
   private trainingData(values: Float64Array, end: number, period: number | null) {
     const shape = this.windowShape(period, end);
@@ -200,6 +212,15 @@ export class LstmDetector implements Detector {
       smoothingSpan: config.smoothingSpan,
       minSpreadFraction: config.minSpreadFraction,
       meanSpreadShare: config.meanSpreadShare,
+      threshold: config.dynamicThreshold
+        ? {
+            history: config.thresholdHistory,
+            step: config.thresholdStep,
+            pruneFraction: config.pruneFraction,
+            belowShare: config.belowThresholdShare,
+            mode: config.thresholdMode,
+          }
+        : null,
       predictBatchSize: config.predictBatchSize,
       training: { ...data, epochsRun: 0, trainLoss: null, validationLoss: null },
     };
@@ -283,6 +304,7 @@ function residualScoring(params: LstmParams): ResidualScoring {
     smoothingSpan: params.smoothingSpan,
     minSpread: params.minSpreadFraction * scale,
     meanSpreadShare: params.meanSpreadShare,
+    threshold: params.threshold,
   };
 }
 

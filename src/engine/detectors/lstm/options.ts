@@ -27,6 +27,11 @@ export const lstmOptionsSchema = z
     huberDelta: z.number().positive().default(1),
     /** Only the most recent windows are trained on, which bounds fit time on long series. */
     maxTrainingWindows: z.number().int().min(1).default(4000),
+    /**
+     * A refit skips the windows whose target the previous fit's model missed by more than this
+     * many robust σ of its misses (anomaly-skip.ts); 0 trains on every window.
+     */
+    skipErrorAbove: z.number().min(0).default(0),
     /** Fewer trainable windows than this and fit leaves the detector untrained (see LstmDetector). */
     minTrainingWindows: z.number().int().min(1).default(32),
     /** The most recent fraction of windows is held out for early stopping and the residual scale. */
@@ -57,6 +62,21 @@ export const lstmOptionsSchema = z
      * forecaster times late) keeps a spread that the large misses set, not only the zeros.
      */
     meanSpreadShare: z.number().min(0).default(0.5),
+    /**
+     * Raw score from a per-series dynamic threshold on the smoothed |residuals| (telemanom's, made
+     * causal; dynamic-threshold.ts) instead of |residual| / spread.
+     */
+    dynamicThreshold: z.boolean().default(false),
+    /** Past points whose smoothed |residuals| choose each block's threshold. */
+    thresholdHistory: z.number().int().min(16).default(2000),
+    /** Points per threshold block. */
+    thresholdStep: z.number().int().min(1).default(100),
+    /** An error above the threshold must exceed the highest normal error by this fraction of itself. */
+    pruneFraction: z.number().min(0).max(1).default(0.13),
+    /** A point the threshold does not flag keeps this share of its score (see DynamicThreshold.belowShare). */
+    belowThresholdShare: z.number().min(0).max(1).default(0.5),
+    /** What an anomaly of the dynamic threshold scores (see DynamicThreshold.mode). */
+    thresholdMode: z.enum(['ratio', 'gate']).default('gate'),
   })
   .strict();
 

@@ -7,6 +7,7 @@ const scoring: ResidualScoring = {
   smoothingSpan: 3,
   minSpread: 0.01,
   meanSpreadShare: 0,
+  threshold: null,
 };
 
 /** values = forecasts + residuals, forecasts all 100. */

@@ -1,4 +1,5 @@
 import { emptyRawScores, type RawScores } from '../../detector';
+import { type DynamicThreshold, thresholdedScores, thresholdLookback } from './dynamic-threshold';
 import { MAD_TO_SIGMA, sortedQuantile } from './robust';
 
 export interface ResidualScoring {
@@ -14,11 +15,14 @@ export interface ResidualScoring {
   minSpread: number;
   /** The spread is at least this share of 1.2533 × mean |residual| (σ for Gaussian residuals). */
   meanSpreadShare: number;
+  /** When set, the raw score comes from a dynamic threshold on the smoothed |residuals| instead. */
+  threshold: DynamicThreshold | null;
 }
 
 /** How many points before `from` must have forecasts for scores of [from, …) to be exact. */
 export function residualLookback(scoring: ResidualScoring): number {
-  return scoring.residualWindow + scoring.smoothingSpan - 1;
+  const threshold = scoring.threshold ? thresholdLookback(scoring.threshold) : 0;
+  return Math.max(scoring.residualWindow, threshold) + scoring.smoothingSpan - 1;
 }
 
 /**
@@ -31,7 +35,9 @@ export function residualLookback(scoring: ResidualScoring): number {
  *   minSpread;
  * - error e[i] = |value − expected| / spread[i];
  * - raw[i] = max(e[i], EWMA of e over (i − smoothingSpan, i]) — telemanom-style smoothing that
- *   keeps a lone spike at full height and lets a run of errors build up.
+ *   keeps a lone spike at full height and lets a run of errors build up;
+ * - with `threshold`, raw[i] instead compares the same smoothing of |residual| (series units) with
+ *   the dynamic threshold of its block (dynamic-threshold.ts).
  */
 export function scoreResiduals(
   values: Float64Array,
@@ -44,6 +50,8 @@ export function scoreResiduals(
   const scores = emptyRawScores(to - from);
   const window = new SortedWindow();
   const errors = new Float64Array(to - first).fill(Number.NaN);
+  const absolute = new Float64Array(to - first).fill(Number.NaN);
+  const smoothedAbsolute = new Float64Array(to - first).fill(Number.NaN);
   const decay = 1 - 2 / (scoring.smoothingSpan + 1);
   for (let i = first; i < to; i++) {
     const leaving = i - 1 - scoring.residualWindow;
@@ -51,6 +59,11 @@ export function scoreResiduals(
     if (i - 1 >= first) window.add(absoluteResidual(values, forecasts, first, i - 1));
     const residual = absoluteResidual(values, forecasts, first, i);
     if (Number.isNaN(residual)) continue;
+    absolute[i - first] = residual;
+    smoothedAbsolute[i - first] = Math.max(
+      residual,
+      smoothed(absolute, i - first, scoring.smoothingSpan, decay),
+    );
     const spread = runningSpread(window, scoring);
     errors[i - first] = residual / spread;
     if (i < from) continue;
@@ -58,6 +71,21 @@ export function scoreResiduals(
     scores.expected[k] = forecasts[i - first]!;
     scores.spread[k] = spread;
     scores.raw[k] = Math.max(errors[i - first]!, smoothed(errors, i - first, scoring.smoothingSpan, decay));
+  }
+  if (scoring.threshold) {
+    const raw = thresholdedScores(
+      smoothedAbsolute,
+      first,
+      from,
+      to,
+      scoring.threshold,
+      scoring.minSpread,
+      scores.raw,
+    );
+    // only points with a forecast and a spread get a score, as without the threshold
+    raw.forEach((value, k) => {
+      if (!Number.isNaN(scores.raw[k]!)) scores.raw[k] = value;
+    });
   }
   return scores;
 }

@@ -27,6 +27,18 @@ export const lstmParamsSchema = z
     minSpreadFraction: z.number().min(0),
     /** States saved before it existed had none (their spread came from the median alone). */
     meanSpreadShare: z.number().min(0).default(0),
+    /** The dynamic threshold's settings, or null for |residual| / spread (states saved before it). */
+    threshold: z
+      .object({
+        history: z.number().int().min(16),
+        step: z.number().int().min(1),
+        pruneFraction: z.number().min(0).max(1),
+        belowShare: z.number().min(0).max(1),
+        mode: z.enum(['ratio', 'gate']),
+      })
+      .strict()
+      .nullable()
+      .default(null),
     predictBatchSize: z.number().int().min(1),
     /** How the fit went, for people and logs; scoring ignores it. */
     training: z
