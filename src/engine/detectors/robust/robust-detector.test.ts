@@ -53,3 +53,45 @@ describe('the robust detector on a zero-inflated series', () => {
 function view(values: number[]) {
   return { values: Float64Array.from(values), times: new Float64Array(values.length), intervalMs: STEP_MS };
 }
+
+describe('the robust detector on a season learnt once or twice', () => {
+  const period = 48;
+  const phase = 40;
+  /** Three days of a daily wave with noise; `spikes[d]` adds a spike at `phase` on day d. */
+  function days(spikes: boolean[]): number[] {
+    const random = seededRandom(11);
+    return Array.from({ length: 3 * period }, (_, i) => {
+      const wave = 50 + 10 * Math.sin((2 * Math.PI * i) / period) + (random() - 0.5);
+      return wave + (spikes[Math.floor(i / period)] && i % period === phase ? 100 : 0);
+    });
+  }
+  async function scored(values: number[]) {
+    const detector = new RobustDetector();
+    await detector.fit(view(values), 0, { period, seed: 1 });
+    return detector.score(view(values), 0, values.length);
+  }
+
+  it('does not expect back a spike seen only one season ago, nor score the quiet point after it', async () => {
+    const values = days([false, true, false]);
+    const at = 2 * period + phase;
+    const out = await scored(values);
+    expect(Math.abs(out.expected[at]! - values[at]!)).toBeLessThan(5);
+    expect(out.raw[at]!).toBeLessThan(4);
+  });
+
+  it('does not expect back a spike when the only past season held it', async () => {
+    const values = days([true, false, false]);
+    const at = period + phase;
+    const out = await scored(values);
+    expect(Math.abs(out.expected[at]! - values[at]!)).toBeLessThan(5);
+    expect(out.raw[at]!).toBeLessThan(4);
+  });
+
+  it('still learns a spike that came back in both past seasons, and still flags a new one', async () => {
+    const values = days([true, true, true]);
+    values[2 * period + 10]! += 100;
+    const out = await scored(values);
+    expect(out.raw[2 * period + phase]!).toBeLessThan(4);
+    expect(out.raw[2 * period + 10]!).toBeGreaterThan(20);
+  });
+});

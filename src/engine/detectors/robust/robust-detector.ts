@@ -4,9 +4,13 @@ import { SortedWindow } from '../../sorted-window';
 import { type BaselineOptions, DEFAULT_BASELINE_OPTIONS, seasonalBaseline } from './baseline';
 import { RepeatTracker } from './repeats';
 import { StepResolution } from './step-resolution';
+import { recentLevel, youngSeasonDoubt } from './young-season';
 
 /** Identical values in a row before a run can count as stuck. */
 const MIN_STUCK_RUN = 3;
+
+/** A season learnt once or twice that disagrees with itself by more spreads than this is not used. */
+const YOUNG_SEASON_DOUBT_SPREADS = 3;
 
 export interface RobustParams extends BaselineOptions {
   period: number | null;
@@ -48,11 +52,17 @@ export class RobustDetector implements Detector {
     const repeats = new RepeatTracker(this.params.spreadWindow, MIN_STUCK_RUN);
     const { stepShare, stepMemory, stepHorizon } = this.params;
     const steps = StepResolution.before(series.values, lookback, stepMemory, stepHorizon);
+    const levelScratch = new Float64Array(this.params.levelWindow);
     for (let i = lookback; i < to; i++) {
       const k = i - lookback;
       const value = series.values[i]!;
-      const expected = baseline[k]!;
       const spread = Math.max(spreadOf(residuals, this.params.minSpread), stepShare * steps.scaleAt(i));
+      let expected = baseline[k]!;
+      const doubt = youngSeasonDoubt(series.values, i, this.params.period, this.params.seasons);
+      if (doubt > YOUNG_SEASON_DOUBT_SPREADS * spread) {
+        const level = recentLevel(series.values, i, this.params.levelWindow, levelScratch);
+        if (!Number.isNaN(level)) expected = level;
+      }
       steps.observe(i, value);
       const known = !Number.isNaN(value) && !Number.isNaN(expected);
       if (i >= from) {
