@@ -10,7 +10,12 @@ import { medianOfPrefix } from '../../stats';
  * week's expected value, and a quiet point is then scored as a drop. The robust detector falls
  * back to the recent level where this doubt is larger than a few spreads.
  */
-export function youngSeasonDoubt(values: Float64Array, i: number, period: number | null, seasons: number): number {
+export function youngSeasonDoubt(
+  values: Float64Array,
+  i: number,
+  period: number | null,
+  seasons: number,
+): number {
   if (period === null) return 0;
   let first = Number.NaN;
   let firstAt = -1;
@@ -33,9 +38,15 @@ export function youngSeasonDoubt(values: Float64Array, i: number, period: number
 }
 
 /** The expected value without a season: the median of the last `levelWindow` values. */
-export function recentLevel(values: Float64Array, i: number, levelWindow: number, scratch: Float64Array): number {
+export function recentLevel(
+  values: Float64Array,
+  i: number,
+  levelWindow: number,
+  scratch: Float64Array,
+): number {
   let count = 0;
-  for (let j = Math.max(0, i - levelWindow); j < i; j++) if (!Number.isNaN(values[j]!)) scratch[count++] = values[j]!;
+  for (let j = Math.max(0, i - levelWindow); j < i; j++)
+    if (!Number.isNaN(values[j]!)) scratch[count++] = values[j]!;
   return medianOfPrefix(scratch, count);
 }
 
