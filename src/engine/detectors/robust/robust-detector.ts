@@ -4,7 +4,7 @@ import { SortedWindow } from '../../sorted-window';
 import { type BaselineOptions, DEFAULT_BASELINE_OPTIONS, seasonalBaseline } from './baseline';
 import { RepeatTracker } from './repeats';
 import { StepResolution } from './step-resolution';
-import { recentLevel, youngSeasonDoubt } from './young-season';
+import { recentLevel, settledSeasonsFrom, youngSeasonDoubt } from './young-season';
 
 /** Identical values in a row before a run can count as stuck. */
 const MIN_STUCK_RUN = 3;
@@ -53,13 +53,17 @@ export class RobustDetector implements Detector {
     const { stepShare, stepMemory, stepHorizon } = this.params;
     const steps = StepResolution.before(series.values, lookback, stepMemory, stepHorizon);
     const levelScratch = new Float64Array(this.params.levelWindow);
+    const { period, seasons } = this.params;
+    const settledFrom = settledSeasonsFrom(series.values, period, seasons, lookback, to);
     for (let i = lookback; i < to; i++) {
       const k = i - lookback;
       const value = series.values[i]!;
       const spread = Math.max(spreadOf(residuals, this.params.minSpread), stepShare * steps.scaleAt(i));
       let expected = baseline[k]!;
-      const doubt = youngSeasonDoubt(series.values, i, this.params.period, this.params.seasons);
-      if (doubt > YOUNG_SEASON_DOUBT_SPREADS * spread) {
+      if (
+        i < settledFrom &&
+        youngSeasonDoubt(series.values, i, period, seasons) > YOUNG_SEASON_DOUBT_SPREADS * spread
+      ) {
         const level = recentLevel(series.values, i, this.params.levelWindow, levelScratch);
         if (!Number.isNaN(level)) expected = level;
       }

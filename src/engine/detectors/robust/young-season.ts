@@ -37,6 +37,26 @@ export function youngSeasonDoubt(
   return 0;
 }
 
+/**
+ * An index from which every point of [from, to) has three past seasons of known values, so its
+ * doubt is 0 and need not be computed: 3 periods in, later where missing values fall where a
+ * season would be read.
+ */
+export function settledSeasonsFrom(
+  values: Float64Array,
+  period: number | null,
+  seasons: number,
+  from: number,
+  to: number,
+): number {
+  if (period === null) return 0;
+  let settled = 3 * period;
+  for (let j = Math.max(0, from - seasons * period); j < to; j++) {
+    if (Number.isNaN(values[j]!)) settled = Math.max(settled, j + seasons * period + 1);
+  }
+  return Math.min(settled, to);
+}
+
 /** The expected value without a season: the median of the last `levelWindow` values. */
 export function recentLevel(
   values: Float64Array,
