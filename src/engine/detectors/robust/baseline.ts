@@ -1,4 +1,5 @@
 import { medianOfPrefix } from '../../stats';
+import { type SeasonsRead, youngSeasonDoubt } from './young-season';
 
 export interface BaselineOptions {
   /** Past seasons whose same-phase values are combined. */
@@ -36,6 +37,8 @@ export const DEFAULT_BASELINE_OPTIONS: BaselineOptions = {
  * Expected value of points [from, to) from the past only: the median of the same phase over the
  * last `seasons` seasons plus the median recent offset from that seasonal profile. Without a
  * period the profile is zero and the expected value is the median of the last `levelWindow` values.
+ * `doubt`, when given, receives each point's young-season doubt (see `youngSeasonDoubt`), read from
+ * the same past-season values as the profile.
  */
 export function seasonalBaseline(
   values: Float64Array,
@@ -43,12 +46,15 @@ export function seasonalBaseline(
   to: number,
   period: number | null,
   options: BaselineOptions,
+  doubt?: Float64Array,
 ): Float64Array {
   const profileStart = Math.max(0, from - options.levelWindow);
   const profile = new Float64Array(to - profileStart);
   const scratch = new Float64Array(Math.max(options.seasons, options.levelWindow));
+  const read: SeasonsRead = { count: 0, firstAt: -1 };
   for (let i = profileStart; i < to; i++) {
-    profile[i - profileStart] = seasonalProfile(values, i, period, options.seasons, scratch);
+    profile[i - profileStart] = seasonalProfile(values, i, period, options.seasons, scratch, read);
+    if (doubt && i >= from) doubt[i - from] = youngSeasonDoubt(values, read, scratch);
   }
   const expected = new Float64Array(to - from);
   for (let i = from; i < to; i++) {
@@ -69,13 +75,18 @@ function seasonalProfile(
   period: number | null,
   seasons: number,
   scratch: Float64Array,
+  read: SeasonsRead,
 ): number {
+  read.count = 0;
   if (period === null) return 0;
   let count = 0;
   for (let k = 1; k <= seasons; k++) {
     const j = i - k * period;
     if (j < 0) break;
-    if (!Number.isNaN(values[j]!)) scratch[count++] = values[j]!;
+    if (Number.isNaN(values[j]!)) continue;
+    if (count === 0) read.firstAt = j;
+    scratch[count++] = values[j]!;
   }
+  read.count = count;
   return count === 0 ? Number.NaN : medianOfPrefix(scratch, count);
 }

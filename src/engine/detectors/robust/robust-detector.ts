@@ -4,7 +4,7 @@ import { SortedWindow } from '../../sorted-window';
 import { type BaselineOptions, DEFAULT_BASELINE_OPTIONS, seasonalBaseline } from './baseline';
 import { RepeatTracker } from './repeats';
 import { StepResolution } from './step-resolution';
-import { recentLevel, settledSeasonsFrom, youngSeasonDoubt } from './young-season';
+import { recentLevel } from './young-season';
 
 /** Identical values in a row before a run can count as stuck. */
 const MIN_STUCK_RUN = 3;
@@ -47,23 +47,19 @@ export class RobustDetector implements Detector {
   score(series: SeriesView, from: number, to: number): RawScores {
     const out = emptyRawScores(to - from);
     const lookback = Math.max(0, from - this.params.spreadWindow - this.params.levelWindow);
-    const baseline = seasonalBaseline(series.values, lookback, to, this.params.period, this.params);
+    const doubt = new Float64Array(to - lookback);
+    const baseline = seasonalBaseline(series.values, lookback, to, this.params.period, this.params, doubt);
     const residuals = new SortedWindow(this.params.spreadWindow);
     const repeats = new RepeatTracker(this.params.spreadWindow, MIN_STUCK_RUN);
     const { stepShare, stepMemory, stepHorizon } = this.params;
     const steps = StepResolution.before(series.values, lookback, stepMemory, stepHorizon);
     const levelScratch = new Float64Array(this.params.levelWindow);
-    const { period, seasons } = this.params;
-    const settledFrom = settledSeasonsFrom(series.values, period, seasons, lookback, to);
     for (let i = lookback; i < to; i++) {
       const k = i - lookback;
       const value = series.values[i]!;
       const spread = Math.max(spreadOf(residuals, this.params.minSpread), stepShare * steps.scaleAt(i));
       let expected = baseline[k]!;
-      if (
-        i < settledFrom &&
-        youngSeasonDoubt(series.values, i, period, seasons) > YOUNG_SEASON_DOUBT_SPREADS * spread
-      ) {
+      if (doubt[k]! > YOUNG_SEASON_DOUBT_SPREADS * spread) {
         const level = recentLevel(series.values, i, this.params.levelWindow, levelScratch);
         if (!Number.isNaN(level)) expected = level;
       }
