@@ -88,14 +88,15 @@ describe('LstmDetector on a noisy sine', () => {
     expect(after.every((raw) => Number.isFinite(raw))).toBe(true);
   });
 
-  it('returns NaN while a point has no full window (warm-up)', () => {
+  it('returns NaN while a point has no full window of remainders (warm-up: W + 1 points)', () => {
+    // the first point has no baseline (nothing before it), so no remainder either
     const scores = detector.score(series, 0, 40);
-    expect(asArrays(scores).map((array) => array.slice(0, 16).every(Number.isNaN))).toEqual([
+    expect(asArrays(scores).map((array) => array.slice(0, 17).every(Number.isNaN))).toEqual([
       true,
       true,
       true,
     ]);
-    expect(scores.raw.subarray(16).every(Number.isFinite)).toBe(true);
+    expect(scores.raw.subarray(17).every(Number.isFinite)).toBe(true);
   });
 });
 
@@ -180,6 +181,25 @@ describe('save and load', () => {
     }
   });
 
+  it('loads a state saved before forecastRemainder existed as a model of the series itself', async () => {
+    const plain = new LstmDetector({ ...SMALL, epochs: 2, forecastRemainder: false });
+    await plain.fit(series, TRAIN_END, context());
+    const state = plain.save();
+    const { baseline, ...older } = state.params as Record<string, unknown>;
+    expect(baseline).toBeNull();
+    const loaded = new LstmDetector();
+    loaded.load({ ...state, params: older });
+    try {
+      expect(asArrays(loaded.score(series, 900, 1400))).toEqual(asArrays(plain.score(series, 900, 1400)));
+      // and the remainder model is another model: its expected values differ
+      expect(asArrays(detector.score(series, 900, 1400))[0]).not.toEqual(
+        asArrays(plain.score(series, 900, 1400))[0],
+      );
+    } finally {
+      for (const d of [plain, loaded]) d.dispose();
+    }
+  });
+
   it('rejects states of another detector, version or architecture', () => {
     const state = detector.save();
     const fresh = new LstmDetector();
@@ -251,7 +271,7 @@ describe('fit', () => {
     for (const d of [refitted, fresh, cold]) d.dispose();
   });
 
-  it('with seasonalBaseline, forecasts the sharp steps of a pattern that repeats every season', async () => {
+  it('forecasts the sharp steps of a pattern that repeats every season: the remainder, or seasonalBaseline', async () => {
     // a square wave: 8 steps high, 16 low, jumping from 20 to 68 like NAB's art_daily_* series
     const values = Float64Array.from({ length: 900 }, (_, i) => (i % PERIOD < 8 ? 68 : 20));
     const square: SeriesView = {
@@ -270,10 +290,12 @@ describe('fit', () => {
       );
       return Math.max(...jumps.map((i) => Math.abs(expected[i - 700]! - values[i]!)));
     };
-    const withBaseline = await misses({ seasonalBaseline: true });
-    const without = await misses({});
+    const remainder = await misses({});
+    const withBaseline = await misses({ forecastRemainder: false, seasonalBaseline: true });
+    const without = await misses({ forecastRemainder: false });
+    expect(remainder).toBeLessThan(2);
     expect(withBaseline).toBeLessThan(2);
-    expect(without).toBeGreaterThan(3 * withBaseline);
+    expect(without).toBeGreaterThan(3 * Math.max(withBaseline, remainder));
   });
 
   it('uses the season as a second input channel when the context has a period', async () => {
@@ -282,9 +304,10 @@ describe('fit', () => {
     const params = seasonal.save().params as { channels: number; period: number | null };
     expect(params).toMatchObject({ channels: 2, period: PERIOD });
     const scores = seasonal.score(series, 0, 100);
-    // the seasonal channel reads one season further back, so warm-up is W + P − 1 points
-    expect(scores.raw.subarray(0, 16 + PERIOD - 1).every(Number.isNaN)).toBe(true);
-    expect(scores.raw.subarray(16 + PERIOD - 1).every(Number.isFinite)).toBe(true);
+    // the seasonal channel reads one season further back, so warm-up is W + P − 1 points, and one
+    // more for the first remainder
+    expect(scores.raw.subarray(0, 16 + PERIOD).every(Number.isNaN)).toBe(true);
+    expect(scores.raw.subarray(16 + PERIOD).every(Number.isFinite)).toBe(true);
     seasonal.dispose();
   });
 

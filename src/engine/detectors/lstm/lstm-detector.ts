@@ -11,6 +11,7 @@ import { withoutAnomalousTargets } from './anomaly-skip';
 import { ensureTfBackend, readyTfBackend } from './backend';
 import { buildForecaster, type ModelShape, predictWindows } from './model';
 import { type LstmConfig, type LstmOptions, lstmConfig } from './options';
+import { decompose, remainderBaseline } from './remainder';
 import { type ResidualScoring, residualLookback, scoreResiduals } from './residuals';
 import { robustLocationScale } from './robust';
 import {
@@ -75,8 +76,15 @@ export class LstmDetector implements Detector {
     checkRange(series, 0, end);
     const backend = await ensureTfBackend();
     if (context.signal?.aborted) throw new FitAbortedError();
-    const { shape, normalisation, windows } = this.trainingData(series.values, end, context.period);
-    const untrained = this.untrainedParams(shape, normalisation, {
+    const baseline = this.config.forecastRemainder ? remainderBaseline(context.period) : null;
+    const input = baseline ? decompose(series.values, 0, end, baseline).remainder : series.values;
+    const { shape, normalisation, windows } = this.trainingData(
+      input,
+      end,
+      context.period,
+      baseline !== null,
+    );
+    const untrained = this.untrainedParams(shape, normalisation, baseline, {
       points: end,
       windows: windows.count,
       backend,
@@ -115,8 +123,16 @@ export class LstmDetector implements Detector {
     if (!params.trained || !this.model) return emptyRawScores(to - from);
     const scoring = residualScoring(params);
     const first = Math.max(0, from - residualLookback(scoring));
-    const forecasts = this.forecast(series.values, first, to, params, this.model);
-    return scoreResiduals(series.values, forecasts, first, from, to, scoring);
+    if (!params.baseline) {
+      const forecasts = this.forecast(series.values, first, to, params, this.model);
+      return scoreResiduals(series.values, forecasts, first, from, to, scoring);
+    }
+    const start = Math.max(0, first - lookback(windowShapeOf(params)));
+    const { baseline, remainder } = decompose(series.values, start, to, params.baseline);
+    const forecasts = this.forecast(remainder, first, to, params, this.model);
+    const scores = scoreResiduals(remainder, forecasts, first, from, to, scoring);
+    for (let k = 0; k < to - from; k++) scores.expected[k]! += baseline[from + k]!;
+    return scores;
   }
 
   save(): DetectorState {
@@ -168,6 +184,7 @@ export class LstmDetector implements Detector {
       params.channels === shape.channels &&
       params.period === shape.period &&
       params.seasonalBaseline === shape.seasonalBaseline &&
+      JSON.stringify(params.baseline) === JSON.stringify(shape.baseline) &&
       params.units === shape.units;
     return same ? model : null;
   }
@@ -182,8 +199,8 @@ export class LstmDetector implements Detector {
   }
 
   /** The most recent windows of [0, end), normalised with the robust location/scale of their span. */
-  private trainingData(values: Float64Array, end: number, period: number | null) {
-    const shape = this.windowShape(period, end);
+  private trainingData(values: Float64Array, end: number, period: number | null, remainder: boolean) {
+    const shape = this.windowShape(period, end, remainder);
     const targets = trainingTargets(values, end, shape, this.config.maxTrainingWindows);
     // the span actually trained on, not all history: a long trend would inflate the scale
     const spanStart = Math.max(0, (targets[0] ?? 0) - lookback(shape));
@@ -194,6 +211,7 @@ export class LstmDetector implements Detector {
   private untrainedParams(
     shape: WindowShape,
     normalisation: Normalisation,
+    baseline: LstmParams['baseline'],
     data: { points: number; windows: number; backend: string },
   ): LstmParams {
     const { config } = this;
@@ -205,6 +223,7 @@ export class LstmDetector implements Detector {
       units: config.units,
       clip: config.clip,
       seasonalBaseline: shape.seasonalBaseline ?? false,
+      baseline,
       normalisation,
       residualScale: 0,
       residualWindow: config.residualWindow,
@@ -227,9 +246,9 @@ export class LstmDetector implements Detector {
   }
 
   /** The season channel is used only with a period and at least a season of windows to learn it. */
-  private windowShape(period: number | null, end: number): WindowShape {
+  private windowShape(period: number | null, end: number, remainder: boolean): WindowShape {
     const { window, clip, seasonalChannel, minTrainingWindows } = this.config;
-    const plain: WindowShape = { window, channels: 1, period: null, clip };
+    const plain: WindowShape = { window, channels: 1, period: null, clip, remainder };
     if (!seasonalChannel || period === null || period < 2) return plain;
     const seasonal: WindowShape = {
       window,
@@ -237,6 +256,7 @@ export class LstmDetector implements Detector {
       period: Math.round(period),
       clip,
       seasonalBaseline: this.config.seasonalBaseline,
+      remainder,
     };
     return end - lookback(seasonal) >= Math.max(minTrainingWindows, seasonal.period!) ? seasonal : plain;
   }
@@ -253,7 +273,7 @@ export class LstmDetector implements Detector {
     model: tf.LayersModel,
   ): Float64Array {
     const { normalisation, predictBatchSize } = params;
-    const shape: WindowShape = params;
+    const shape = windowShapeOf(params);
     const forecasts = new Float64Array(to - first).fill(Number.NaN);
     const filled = new FilledSeries(values, Math.max(0, first - lookback(shape)), to, normalisation);
     const points = forecastablePoints(values, filled, shape, first, to);
@@ -279,6 +299,10 @@ export class LstmDetector implements Detector {
     this.model = model;
     this.blobs = blobs;
   }
+}
+
+function windowShapeOf(params: LstmParams): WindowShape {
+  return { ...params, remainder: params.baseline !== null };
 }
 
 function trainedParams(untrained: LstmParams, result: TrainResult): LstmParams {

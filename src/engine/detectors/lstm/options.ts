@@ -44,6 +44,11 @@ export const lstmOptionsSchema = z
      * points there) but cost 2 points on each real ops corpus (docs/quality.md, tuning log).
      */
     seasonalBaseline: z.boolean().default(false),
+    /**
+     * Forecast what the robust detector's seasonal baseline leaves (value − baseline, remainder.ts)
+     * and add the baseline back: the network learns what the season and level miss.
+     */
+    forecastRemainder: z.boolean().default(true),
     /** Relative inputs are clipped to ±clip normalised units so one spike cannot saturate the cell. */
     clip: z.number().positive().default(8),
     /** Windows per predict call when scoring. */

@@ -18,6 +18,19 @@ export const lstmParamsSchema = z
     clip: z.number().positive(),
     /** Whether forecasts are changes from the seasonal-naive forecast; states saved before it existed did not. */
     seasonalBaseline: z.boolean().default(false),
+    /**
+     * With `forecastRemainder`: the baseline whose remainder the model forecasts (remainder.ts);
+     * null for a model of the series itself (and for states saved before it existed).
+     */
+    baseline: z
+      .object({
+        period: z.number().int().min(2).nullable(),
+        seasons: z.number().int().min(1),
+        levelWindow: z.number().int().min(1),
+      })
+      .strict()
+      .nullable()
+      .default(null),
     normalisation: z.object({ center: finite, scale: finite.positive() }).strict(),
     /** Held-out residual σ in normalised units (multiply by the scale for series units). */
     residualScale: finite.min(0),

@@ -21,6 +21,11 @@ export interface WindowShape {
    * steps included, is forecast before the model has learned anything. Absent means false.
    */
   seasonalBaseline?: boolean;
+  /**
+   * The series is a remainder around zero (remainder.ts): inputs and target are its normalised
+   * values themselves, not changes from the last value. Absent means false.
+   */
+  remainder?: boolean;
 }
 
 export interface Normalisation {
@@ -75,7 +80,7 @@ export function hasWindow(filled: FilledSeries, shape: WindowShape, i: number): 
 /**
  * Writes point i's window into `out` at `offset` as W × channels floats (row-major [W, channels])
  * and returns the normalised reference the forecast is a change from: the last known value, plus
- * the seasonal step with `seasonalBaseline`.
+ * the seasonal step with `seasonalBaseline`; 0 for a remainder.
  */
 export function writeWindow(
   filled: FilledSeries,
@@ -85,14 +90,14 @@ export function writeWindow(
   offset: number,
 ): number {
   const { window, channels, clip } = shape;
-  const last = filled.at(i - 1);
+  const last = shape.remainder ? 0 : filled.at(i - 1);
   const seasonalLag = (shape.period ?? 1) - 1;
   for (let t = 0; t < window; t++) {
     const j = i - window + t;
     out[offset + t * channels] = clamp(filled.at(j) - last, clip);
     if (channels === 2) out[offset + t * channels + 1] = clamp(filled.at(j - seasonalLag) - last, clip);
   }
-  if (channels !== 2 || !shape.seasonalBaseline || shape.period === null) return last;
+  if (channels !== 2 || !shape.seasonalBaseline || shape.period === null || shape.remainder) return last;
   return last + clamp(filled.at(i - shape.period) - filled.at(i - 1 - shape.period), clip);
 }
 
