@@ -99,9 +99,8 @@ ${fmt(info.wallSeconds / 60)} minutes wall-clock with ${info.jobs} processes on 
 average of ${fmt(info.loadAverage)} from other work;
 \`npm run eval -- --help\` lists the options). Each file is scored once, by the ensemble; the rows
 of its members come from that same run (\`tidemark score --members\`, the same numbers as scoring
-with the member alone, which a CLI test checks). The LSTM is not in the default run, which it
-would take past 15 minutes here; \`npm run eval -- --detectors lstm\` scores it alone (its refits
-start from the previous fit's weights, so it finishes; figures in the tuning log's LSTM entries).
+with the member alone, which a CLI test checks). The LSTM is one of those members: it forecasts
+what the robust baseline leaves, and its refits start from the previous fit's weights.
 
 ## NAB scores
 

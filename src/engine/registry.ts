@@ -66,7 +66,7 @@ registerDetector({
     await lstmModule.ensureTfBackend();
   },
   refitGrowth: 2,
-  minFitPoints: 256,
+  minFitPoints: 64,
   description: 'LSTM forecaster (TensorFlow.js); the band and score come from its forecast residuals.',
 });
 
@@ -76,7 +76,9 @@ registerDetector({
  * it resolves how extreme a deviation is, where an isolation forest's score saturates. The
  * pattern member keeps a spike inside the levels a series always visits from paging on its own,
  * but never hides a deviation the baseline finds extreme: the score stays within 20 of the
- * baseline's (tuned on all three development corpora in causal mode, see docs/quality.md).
+ * baseline's (tuned on all three development corpora in causal mode, see docs/quality.md). The
+ * LSTM, which forecasts what the baseline leaves, counts double too; an ensemble model trained
+ * before it was a member scores with the members it has (score.ts).
  */
 export const ENSEMBLE_MEMBERS: ReadonlyArray<{
   id: DetectorEntry['id'];
@@ -86,6 +88,7 @@ export const ENSEMBLE_MEMBERS: ReadonlyArray<{
   { id: 'robust', weight: 2, floorBelow: 20 },
   { id: 'isolation-forest', weight: 1 },
   { id: 'pattern', weight: 1 },
+  { id: 'lstm', weight: 2 },
 ];
 
 export function detectorEntry(id: DetectorEntry['id']): DetectorEntry {
@@ -102,10 +105,16 @@ export interface Member {
   floorBelow?: number;
 }
 
-/** The single detectors a detector id runs: itself, or the ensemble's members. */
-export function membersOf(id: DetectorId): Member[] {
+/**
+ * The single detectors a detector id runs: itself, or the ensemble's members (only those `has`
+ * accepts when given: a trained ensemble keeps the members it was trained with).
+ */
+export function membersOf(
+  id: DetectorId,
+  has: (member: DetectorEntry['id']) => boolean = () => true,
+): Member[] {
   if (id !== 'ensemble') return [{ entry: detectorEntry(id), weight: 1 }];
-  return ENSEMBLE_MEMBERS.filter((m) => entries.has(m.id)).map((m) => ({
+  return ENSEMBLE_MEMBERS.filter((m) => entries.has(m.id) && has(m.id)).map((m) => ({
     entry: detectorEntry(m.id),
     weight: m.weight,
     ...(m.floorBelow !== undefined ? { floorBelow: m.floorBelow } : {}),

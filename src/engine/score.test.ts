@@ -383,6 +383,28 @@ describe('output shape and invariants', () => {
     });
   });
 
+  it('scores an ensemble model trained before the LSTM was a member with the members it has', async () => {
+    const points = seriesWithSpike(700, 600);
+    const model = await trainModel(points.slice(0, 300), { detector: { id: 'ensemble' } });
+    expect(model.states.map((state) => state.detector)).toContain('lstm');
+    const older: TrainedModel = {
+      ...model,
+      states: model.states.filter((state) => state.detector !== 'lstm'),
+    };
+    const scored = await scorePoints(points, { model: older, scoreFrom: at(300) });
+    expect(scored.memberScores.map((member) => member.detector)).toEqual([
+      'robust',
+      'isolation-forest',
+      'pattern',
+    ]);
+    expect(scored.anomaly[600]).toBe(1);
+    // a single detector's model without its state cannot score
+    const robust = await trainModel(points.slice(0, 300), { detector: { id: 'robust' } });
+    await expect(
+      scorePoints(points, { model: { ...robust, states: [] }, scoreFrom: at(300) }),
+    ).rejects.toThrow(/train it again/);
+  });
+
   it('reports from reportFrom what scoring from scoreFrom gives, scores untouched', async () => {
     const points = seriesWithSpike(700, 600);
     const model = await trainModel(points.slice(0, 300), { detector: { id: 'ensemble' } });

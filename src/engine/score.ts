@@ -120,7 +120,11 @@ export async function scorePrepared(
   const n = series.values.length;
   const firstSlot = firstSlotFrom(series, options.scoreFrom);
   const notices: Notice[] = [];
-  const members = membersOf(spec.id);
+  const trained = options.model;
+  const members = membersOf(
+    spec.id,
+    trained && ((id) => trained.states.some((state) => state.detector === id)),
+  );
   const period = (end: number) => fixedPeriod(spec, series, end, options.causal === true);
   const run = await rawScoresOf(members, series, firstSlot, period, options, notices);
 

@@ -344,15 +344,39 @@ describe('fit', () => {
     refit.dispose();
   });
 
-  it('with too little data succeeds untrained and scores NaN, through save and load too', async () => {
+  it('with too little data succeeds untrained and scores the baseline alone, through save and load too', async () => {
     const short = new LstmDetector(SMALL);
-    await short.fit(series, 16 + 20, context());
+    await short.fit(series, 16 + 20, context({ period: PERIOD }));
     expect(short.fitted).toBe(true);
     expect(short.trained).toBe(false);
     const state = short.save();
     expect(state.blobs).toBeUndefined();
     const loaded = new LstmDetector();
     loaded.load(JSON.parse(JSON.stringify(state)));
+    const spiked = withValues(series, (values) => {
+      values[150] = values[150]! + 20;
+    });
+    for (const untrained of [short, loaded]) {
+      const scores = untrained.score(spiked, 0, 200);
+      expect(scores.raw.subarray(0, 17).every(Number.isNaN)).toBe(true);
+      expect(scores.raw.subarray(17).every(Number.isFinite)).toBe(true);
+      // the remainder forecast is its median, so expected follows the sine through the seasonal baseline
+      const misses = Array.from({ length: 50 }, (_, k) =>
+        Math.abs(scores.expected[100 + k]! - series.values[100 + k]!),
+      );
+      expect(Math.max(...misses)).toBeLessThan(5);
+      expect(scores.raw[150]).toBeGreaterThan(3 * Math.max(...scores.raw.subarray(100, 149)));
+    }
+    loaded.dispose();
+    short.dispose();
+  });
+
+  it('without forecastRemainder, with too little data, succeeds untrained and scores NaN', async () => {
+    const short = new LstmDetector({ ...SMALL, forecastRemainder: false });
+    await short.fit(series, 16 + 20, context());
+    expect(short.trained).toBe(false);
+    const loaded = new LstmDetector();
+    loaded.load(JSON.parse(JSON.stringify(short.save())));
     for (const untrained of [short, loaded]) {
       const scores = untrained.score(series, 0, 200);
       expect(asArrays(scores).every((array) => array.every(Number.isNaN))).toBe(true);

@@ -43,8 +43,10 @@ import {
  *   weights and runs at most `warmStartEpochs`, so a causal run does not retrain from scratch at
  *   every refit; an aborted fit throws an `AbortError` and keeps what was learned
  *   before. With fewer than `minTrainingWindows` usable windows (about window + 32 points), fit
- *   succeeds but leaves the detector *untrained*: `fitted` is true, `trained` false, and `score`
- *   returns NaN everywhere (no opinion), so an ensemble can fall back to other detectors.
+ *   succeeds but leaves the detector *untrained*: `fitted` is true, `trained` false. With
+ *   `forecastRemainder` it then scores the baseline alone (a remainder forecast of its median),
+ *   so a short series is judged from its first points; without, `score` returns NaN everywhere
+ *   (no opinion), so an ensemble can fall back to other detectors.
  * - `score` is causal: the forecast for point i reads values before i, its spread the residuals of
  *   the `residualWindow` points before i, so scoring any range gives the same numbers as the same
  *   points of a longer range. Gaps and warm-up points (no full window yet) are NaN.
@@ -90,7 +92,8 @@ export class LstmDetector implements Detector {
       backend,
     });
     if (windows.count < this.config.minTrainingWindows) {
-      this.replace(untrained, null, null);
+      // the baseline alone forecasts the remainder's median: its residual σ is the remainder's own
+      this.replace(baseline ? { ...untrained, residualScale: 1 } : untrained, null, null);
       return;
     }
     const previous = this.warmStartModel(untrained);
@@ -120,11 +123,11 @@ export class LstmDetector implements Detector {
     const params = this.params;
     if (!params) throw new Error('lstm: score called before fit or load');
     checkRange(series, from, to);
-    if (!params.trained || !this.model) return emptyRawScores(to - from);
+    if (!params.trained && !params.baseline) return emptyRawScores(to - from);
     const scoring = residualScoring(params);
     const first = Math.max(0, from - residualLookback(scoring));
     if (!params.baseline) {
-      const forecasts = this.forecast(series.values, first, to, params, this.model);
+      const forecasts = this.forecast(series.values, first, to, params, this.model!);
       return scoreResiduals(series.values, forecasts, first, from, to, scoring);
     }
     const start = Math.max(0, first - lookback(windowShapeOf(params)));
@@ -263,14 +266,15 @@ export class LstmDetector implements Detector {
 
   /**
    * Forecasts (series units) of the known points of [first, to) that have a full window, NaN
-   * elsewhere; one predict call per `predictBatchSize` windows.
+   * elsewhere; one predict call per `predictBatchSize` windows. Without a model (an untrained
+   * remainder forecaster) every change is 0.
    */
   private forecast(
     values: Float64Array,
     first: number,
     to: number,
     params: LstmParams,
-    model: tf.LayersModel,
+    model: tf.LayersModel | null,
   ): Float64Array {
     const { normalisation, predictBatchSize } = params;
     const shape = windowShapeOf(params);
@@ -285,7 +289,9 @@ export class LstmDetector implements Detector {
       chunk.forEach((i, k) => {
         references[k] = writeWindow(filled, shape, i, xs, k * stride);
       });
-      const changes = predictWindows(model, xs, chunk.length, params as ModelShape, predictBatchSize);
+      const changes = model
+        ? predictWindows(model, xs, chunk.length, params as ModelShape, predictBatchSize)
+        : new Float32Array(chunk.length);
       chunk.forEach((i, k) => {
         forecasts[i - first] = (references[k]! + changes[k]!) * normalisation.scale + normalisation.center;
       });

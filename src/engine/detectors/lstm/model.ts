@@ -10,10 +10,11 @@ export interface ModelShape {
 /**
  * The forecaster: input [batch, W, channels] → LSTM(units) → Dense(1) → output [batch, 1], the
  * normalised change from the last known value. Initialisers are seeded, so the same seed builds the
- * same weights. Layer names are fixed because saved weights are matched by name.
+ * same weights. Names are fixed: saved weights are matched by name, and a saved model.json is
+ * the same bytes whichever models were built before it.
  */
 export function buildForecaster(shape: ModelShape, seed: number): tf.Sequential {
-  const model = tf.sequential();
+  const model = tf.sequential({ name: 'forecaster' });
   model.add(
     new FusedLstm({
       name: 'lstm',

@@ -58,7 +58,7 @@ export const lstmOptionsSchema = z
     /** Weight, in residuals, of the training residual scale in the running spread. */
     priorWeight: z.number().min(0).default(24),
     /** Span of the causal EWMA of normalised errors (1 = no smoothing). */
-    smoothingSpan: z.number().int().min(1).default(8),
+    smoothingSpan: z.number().int().min(1).default(4),
     /** Spread never falls below this fraction of the training data's robust scale. */
     minSpreadFraction: z.number().min(0).default(0.01),
     /**
