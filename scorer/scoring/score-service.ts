@@ -182,9 +182,11 @@ export function createScoringService(deps: ScoringDeps): ScoringService {
     const history = steer ? withoutExcluded(raw, steer.excluded) : raw;
     if (history.filter(([, value]) => value !== null).length < MIN_HISTORY_POINTS) return null;
     const normal = steer?.normal.map((p) => [p.from, p.to] as const) ?? [];
+    // a request waits for this fit: an ensemble's LSTM joins only models trained ahead (jobs)
     const model = await engine.trainModel(history, {
       detector,
       intervalMs,
+      quickFit: true,
       ...(normal.length > 0 ? { normal } : {}),
       ...(signal ? { signal } : {}),
     });

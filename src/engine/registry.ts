@@ -84,11 +84,13 @@ export const ENSEMBLE_MEMBERS: ReadonlyArray<{
   id: DetectorEntry['id'];
   weight: number;
   floorBelow?: number;
+  /** Trains for seconds: left out of quick fits (EngineOptions.quickFit). */
+  slow?: true;
 }> = [
   { id: 'robust', weight: 2, floorBelow: 20 },
   { id: 'isolation-forest', weight: 1 },
   { id: 'pattern', weight: 1 },
-  { id: 'lstm', weight: 2 },
+  { id: 'lstm', weight: 2, slow: true },
 ];
 
 export function detectorEntry(id: DetectorEntry['id']): DetectorEntry {
@@ -106,15 +108,21 @@ export interface Member {
 }
 
 /**
- * The single detectors a detector id runs: itself, or the ensemble's members (only those `has`
- * accepts when given: a trained ensemble keeps the members it was trained with).
+ * The single detectors a detector id runs: itself, or the ensemble's members: only those `has`
+ * accepts when given (a trained ensemble keeps the members it was trained with), and without the
+ * slow ones when `quick`.
  */
 export function membersOf(
   id: DetectorId,
-  has: (member: DetectorEntry['id']) => boolean = () => true,
+  {
+    has = () => true,
+    quick = false,
+  }: { has?: (member: DetectorEntry['id']) => boolean; quick?: boolean } = {},
 ): Member[] {
   if (id !== 'ensemble') return [{ entry: detectorEntry(id), weight: 1 }];
-  return ENSEMBLE_MEMBERS.filter((m) => entries.has(m.id) && has(m.id)).map((m) => ({
+  const wanted = (m: (typeof ENSEMBLE_MEMBERS)[number]) =>
+    entries.has(m.id) && has(m.id) && !(quick && m.slow);
+  return ENSEMBLE_MEMBERS.filter(wanted).map((m) => ({
     entry: detectorEntry(m.id),
     weight: m.weight,
     ...(m.floorBelow !== undefined ? { floorBelow: m.floorBelow } : {}),

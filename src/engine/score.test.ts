@@ -398,6 +398,9 @@ describe('output shape and invariants', () => {
       'pattern',
     ]);
     expect(scored.anomaly[600]).toBe(1);
+    // a quick fit (what a waiting request makes) leaves the LSTM out; a model saved so is the same
+    const quick = await trainModel(points.slice(0, 300), { detector: { id: 'ensemble' }, quickFit: true });
+    expect(quick.states.map((state) => state.detector)).toEqual(['robust', 'isolation-forest', 'pattern']);
     // a single detector's model without its state cannot score
     const robust = await trainModel(points.slice(0, 300), { detector: { id: 'robust' } });
     await expect(

@@ -39,6 +39,11 @@ export interface EngineOptions {
   /** A trained model to score with instead of fitting. */
   model?: TrainedModel;
   /**
+   * Fit only the ensemble members that fit in milliseconds, not the LSTM (which trains for
+   * seconds): for fits made while a request waits. Ignored with a model.
+   */
+  quickFit?: boolean;
+  /**
    * Periods [from, to) (epoch ms) a user confirmed normal: when fitting, the raw scores of the
    * training points inside join each member's calibration as normal (see
    * `TailCalibrator.learnNormal`), so the same pattern later scores below the flag threshold.
@@ -121,10 +126,10 @@ export async function scorePrepared(
   const firstSlot = firstSlotFrom(series, options.scoreFrom);
   const notices: Notice[] = [];
   const trained = options.model;
-  const members = membersOf(
-    spec.id,
-    trained && ((id) => trained.states.some((state) => state.detector === id)),
-  );
+  const members = membersOf(spec.id, {
+    ...(trained ? { has: (id) => trained.states.some((state) => state.detector === id) } : {}),
+    quick: !trained && options.quickFit === true,
+  });
   const period = (end: number) => fixedPeriod(spec, series, end, options.causal === true);
   const run = await rawScoresOf(members, series, firstSlot, period, options, notices);
 
