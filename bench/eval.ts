@@ -24,7 +24,7 @@ const USAGE = `Usage: npm run eval -- [options]
 
 Scores every development corpus causally and writes docs/quality.md.
 
-  --detectors LIST  detectors to run (default ensemble,robust,isolation-forest,pattern); the
+  --detectors LIST  detectors to run (default ensemble,robust,isolation-forest,pattern,lstm); the
                     ensemble's members come from the ensemble's run (the same numbers as alone)
   --corpora LIST    nab, mscloud, kpi (default: all)
   --in-process      score in worker processes instead of one CLI process per file (same numbers, faster)
@@ -33,7 +33,7 @@ Scores every development corpus causally and writes docs/quality.md.
   --shared DIR      where nab-dev, ops-dev and tools are (default ../shared)
   --no-docs         print the figures only
   --report DIR      rewrite docs/quality.md from the results kept in DIR (--keep), scoring nothing`;
-export const EVAL_DETECTORS: DetectorId[] = ['ensemble', 'robust', 'isolation-forest', 'pattern'];
+export const EVAL_DETECTORS: DetectorId[] = ['ensemble', 'robust', 'isolation-forest', 'pattern', 'lstm'];
 
 export interface CorpusRun {
   corpus: Corpus;
