@@ -158,14 +158,15 @@ describe('tidemark score --members', () => {
   const input = join(dir, 'good.csv');
   writeFileSync(input, goodCsv().text);
   const causal = ['score', '--input', input, '--causal', '--quiet'];
-  const runs = {} as Record<'members' | 'ensemble' | 'robust' | 'forest', Run>;
+  const runs = {} as Record<'members' | 'ensemble' | 'robust' | 'forest' | 'lstm', Run>;
 
   beforeAll(async () => {
-    [runs.members, runs.ensemble, runs.robust, runs.forest] = await Promise.all([
+    [runs.members, runs.ensemble, runs.robust, runs.forest, runs.lstm] = await Promise.all([
       tidemark([...causal, '--members']),
       tidemark(causal),
       tidemark([...causal, '--detector', 'robust']),
       tidemark([...causal, '--detector', 'isolation-forest']),
+      tidemark([...causal, '--detector', 'lstm']),
     ]);
   }, 180_000);
 
@@ -187,6 +188,8 @@ describe('tidemark score --members', () => {
       'anomaly_isolation-forest',
       'score_pattern',
       'anomaly_pattern',
+      'score_lstm',
+      'anomaly_lstm',
     ]);
     expect(rows.map((r) => r.slice(0, 7).join(','))).toEqual(
       table(runs.ensemble.stdout)
@@ -196,6 +199,7 @@ describe('tidemark score --members', () => {
     for (const [id, run] of [
       ['robust', runs.robust],
       ['isolation-forest', runs.forest],
+      ['lstm', runs.lstm],
     ] as const) {
       const alone = table(run.stdout).slice(1);
       const column = header!.indexOf(`score_${id}`);
