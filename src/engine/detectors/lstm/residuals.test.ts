@@ -81,17 +81,38 @@ describe('scoreResiduals', () => {
     expect(scores.raw[3]).toBe(2);
   });
 
-  it('scores a range exactly as the same points of the whole series, given the lookback', () => {
-    const residuals = Array.from({ length: 60 }, (_, i) => Math.sin(i * 1.7) * (i % 13 === 0 ? 9 : 1));
+  // With meanSpreadShare 1 the spread comes from the window's mean, which a running sum would make
+  // depend on how many values passed through the window before.
+  it.each([0, 1])(
+    'scores a range exactly as the same points of the whole series, given the lookback (meanSpreadShare %p)',
+    (meanSpreadShare) => {
+      const within = { ...scoring, meanSpreadShare };
+      const length = 600;
+      // forecasts of 0, so the residuals keep all their bits (around 100 their sums would be exact)
+      const values = Float64Array.from({ length }, (_, i) => Math.sin(i * 1.7) * (i % 13 === 0 ? 9.1 : 1.3));
+      const forecasts = new Float64Array(length);
+      const whole = scoreResiduals(values, forecasts, 0, 0, length, within);
+      const from = 496; // two points after a large residual (494 = 13 × 38), which the smoothing carries
+      const first = from - residualLookback(within);
+      const part = scoreResiduals(values, forecasts.subarray(first), first, from, length, within);
+      expect(Array.from(part.raw)).toEqual(Array.from(whole.raw.subarray(from)));
+      expect(Array.from(part.spread)).toEqual(Array.from(whole.spread.subarray(from)));
+      // one point less of lookback and the numbers change
+      const short = scoreResiduals(values, forecasts.subarray(first + 1), first + 1, from, length, within);
+      expect(Array.from(short.raw)).not.toEqual(Array.from(whole.raw.subarray(from)));
+    },
+  );
+
+  it('scores residuals too large to sum exactly, the same from any start', () => {
+    const within = { ...scoring, meanSpreadShare: 1, priorWeight: 0 };
+    const residuals = Array.from({ length: 40 }, (_, i) => (i === 20 ? 1e300 : 1 + (i % 3)));
     const { values, forecasts } = series(residuals);
-    const whole = scoreResiduals(values, forecasts, 0, 0, 60, scoring);
-    const from = 30;
-    const first = from - residualLookback(scoring);
-    const part = scoreResiduals(values, forecasts.subarray(first), first, from, 60, scoring);
-    expect(Array.from(part.raw)).toEqual(Array.from(whole.raw.subarray(from)));
-    expect(Array.from(part.spread)).toEqual(Array.from(whole.spread.subarray(from)));
-    // one point less of lookback and the numbers change
-    const short = scoreResiduals(values, forecasts.subarray(first + 1), first + 1, from, 60, scoring);
-    expect(Array.from(short.raw)).not.toEqual(Array.from(whole.raw.subarray(from)));
+    const whole = scoreResiduals(values, forecasts, 0, 0, 40, within);
+    // the huge miss sets the spread of the points after it, through the mean
+    expect(whole.spread[21]).toBeGreaterThan(1e298);
+    expect(whole.spread[29]).toBeLessThan(10);
+    const first = 22 - residualLookback(within);
+    const part = scoreResiduals(values, forecasts.subarray(first), first, 22, 40, within);
+    expect(Array.from(part.spread)).toEqual(Array.from(whole.spread.subarray(22)));
   });
 });

@@ -1,4 +1,5 @@
 import { emptyRawScores, type RawScores } from '../../detector';
+import { EXACT_SUM_LIMIT, ExactSum } from '../../exact-sum';
 import { type DynamicThreshold, thresholdedScores, thresholdLookback } from './dynamic-threshold';
 import { MAD_TO_SIGMA, sortedQuantile } from './robust';
 
@@ -124,9 +125,15 @@ function smoothed(errors: Float64Array, at: number, span: number, decay: number)
 /** σ ≈ √(π/2) × mean |x| for Gaussian x. */
 const MEAN_TO_SIGMA = 1.2533;
 
-/** A multiset of numbers kept sorted, with O(n) insert/remove and O(1) median. NaN is ignored. */
+/**
+ * A multiset of numbers kept sorted, with O(n) insert/remove, O(1) median and an O(1) mean that
+ * does not depend on the order values came in (an exact sum). NaN is ignored.
+ */
 class SortedWindow {
   private readonly items: number[] = [];
+  private readonly sum = new ExactSum();
+  /** Values too large for the exact sum; while any is held the mean is summed afresh. */
+  private oversized = 0;
 
   get size(): number {
     return this.items.length;
@@ -135,22 +142,27 @@ class SortedWindow {
   add(value: number): void {
     if (Number.isNaN(value)) return;
     this.items.splice(this.lowerBound(value), 0, value);
+    if (Math.abs(value) <= EXACT_SUM_LIMIT) this.sum.add(value);
+    else this.oversized++;
   }
 
   remove(value: number): void {
     if (Number.isNaN(value)) return;
     this.items.splice(this.lowerBound(value), 1);
+    if (Math.abs(value) <= EXACT_SUM_LIMIT) this.sum.subtract(value);
+    else this.oversized--;
   }
 
   median(): number {
     return sortedQuantile(this.items, 0.5);
   }
 
-  /** Summed afresh in sorted order, so it does not depend on the order values came in. */
   mean(): number {
+    if (this.items.length === 0) return Number.NaN;
+    if (this.oversized === 0) return this.sum.total() / this.items.length;
     let total = 0;
     for (const item of this.items) total += item;
-    return this.items.length > 0 ? total / this.items.length : Number.NaN;
+    return total / this.items.length;
   }
 
   private lowerBound(value: number): number {
